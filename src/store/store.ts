@@ -5,13 +5,7 @@
  * Writes go through `commit`: one call is applied whole or not at all, even across a crash,
  * so a file is either fully indexed or absent.
  */
-import type {
-  EmbeddedSegment,
-  Modality,
-  SegmentKind,
-  SpaceName,
-  StoredSegment,
-} from '../types.js';
+import type { EmbeddedSegment, Modality, SegmentKind, SpaceName, StoredSegment } from '../types.js';
 
 /** What the index knows about one path. */
 export interface SourceRecord {

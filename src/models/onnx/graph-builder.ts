@@ -7,6 +7,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { onnx as OnnxTypes } from 'onnx-proto';
 import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
@@ -40,10 +41,10 @@ const OPSET = 17;
  * Node outputs get generated names unless one is given, so graphs read like expressions.
  */
 export class GraphBuilder {
-  private readonly nodes: onnx.INodeProto[] = [];
-  private readonly initializers: onnx.ITensorProto[] = [];
-  private readonly inputs: onnx.IValueInfoProto[] = [];
-  private readonly outputs: onnx.IValueInfoProto[] = [];
+  private readonly nodes: OnnxTypes.INodeProto[] = [];
+  private readonly initializers: OnnxTypes.ITensorProto[] = [];
+  private readonly inputs: OnnxTypes.IValueInfoProto[] = [];
+  private readonly outputs: OnnxTypes.IValueInfoProto[] = [];
   private counter = 0;
 
   constructor(private readonly name: string) {}
@@ -118,21 +119,23 @@ export class GraphBuilder {
   }
 }
 
-function valueInfo(name: string, dtype: DTypeName, shape: Dim[]): onnx.IValueInfoProto {
+function valueInfo(name: string, dtype: DTypeName, shape: Dim[]): OnnxTypes.IValueInfoProto {
   return {
     name,
     type: {
       tensorType: {
         elemType: DType[dtype],
         shape: {
-          dim: shape.map((dim) => (typeof dim === 'number' ? { dimValue: dim } : { dimParam: dim })),
+          dim: shape.map((dim) =>
+            typeof dim === 'number' ? { dimValue: dim } : { dimParam: dim },
+          ),
         },
       },
     },
   };
 }
 
-function tensorProto(name: string, { dtype, dims, values }: TensorInit): onnx.ITensorProto {
+function tensorProto(name: string, { dtype, dims, values }: TensorInit): OnnxTypes.ITensorProto {
   const count = dims.reduce((a, b) => a * b, 1);
   if (values.length !== count) {
     throw new Error(`Tensor ${name}: ${values.length} values for dims [${dims.join(', ')}]`);
@@ -155,7 +158,7 @@ function toRawBytes(dtype: DTypeName, values: ArrayLike<number> | ArrayLike<bigi
   }
 }
 
-function attribute(name: string, value: AttributeValue): onnx.IAttributeProto {
+function attribute(name: string, value: AttributeValue): OnnxTypes.IAttributeProto {
   const types = onnx.AttributeProto.AttributeType;
   if (typeof value === 'string') return { name, type: types.STRING, s: Buffer.from(value) };
   if (typeof value === 'number') {
