@@ -1,0 +1,9 @@
+export { imageExtractor } from './image-extractor.js';
+export {
+  makeThumbnail,
+  type NormalizedImage,
+  type NormalizeImageOptions,
+  normalizeImage,
+  shrinkImage,
+} from './normalize-image.js';
+export { type OcrPiece, type OcrPiecesOptions, ocrPieces } from './ocr-pieces.js';

@@ -1,0 +1,135 @@
+/**
+ * Turns any picture sharp can decode into what every later stage expects: upright (EXIF
+ * orientation applied), 8-bit sRGB with 3 channels, alpha flattened on white, at a bounded size.
+ */
+import sharp, { type Metadata, type OutputInfo } from 'sharp';
+
+import { MmragError } from '../../errors.js';
+import type { RgbImage } from '../../types.js';
+
+export interface NormalizeImageOptions {
+  /** Largest picture, in pixels (width × height), that is decoded at all. */
+  maxPixels: number;
+  /**
+   * The longest side of the returned pixels; larger pictures are shrunk, smaller ones kept.
+   * @default 1600
+   */
+  maxSide?: number;
+  /**
+   * The longest side of the WebP thumbnail.
+   * @default 320
+   */
+  thumbnailSide?: number;
+  /** Named in errors: the file the bytes came from. */
+  subject?: string;
+}
+
+export interface NormalizedImage {
+  image: RgbImage;
+  /** A small WebP for display. */
+  thumbnail: Uint8Array;
+  /** The upright size of the picture before shrinking. */
+  original: { width: number; height: number };
+}
+
+/** EXIF orientations 5 to 8 turn the picture a quarter, swapping width and height. */
+function uprightSize(meta: Metadata): { width: number; height: number } {
+  const width = meta.width ?? 0;
+  const height = meta.height ?? 0;
+  return (meta.orientation ?? 1) >= 5 ? { width: height, height: width } : { width, height };
+}
+
+function corrupt(subject: string | undefined, cause: unknown): MmragError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new MmragError('FILE_CORRUPT', `The image cannot be decoded: ${reason}.`, {
+    subject,
+    hint: 'The file may be truncated or damaged; open it in an image viewer to check.',
+    cause,
+  });
+}
+
+/** Reads the header only, so an oversized picture is refused before any pixel is decoded. */
+async function readMetadata(bytes: Uint8Array, subject?: string): Promise<Metadata> {
+  if (bytes.length === 0) {
+    throw new MmragError('FILE_EMPTY', 'The image file is empty.', { subject });
+  }
+  try {
+    return await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (cause) {
+    throw corrupt(subject, cause);
+  }
+}
+
+/** Decodes, orients and converts a picture; see {@link NormalizeImageOptions}. */
+export async function normalizeImage(
+  bytes: Uint8Array,
+  options: NormalizeImageOptions,
+): Promise<NormalizedImage> {
+  const { maxPixels, maxSide = 1600, thumbnailSide = 320, subject } = options;
+
+  const meta = await readMetadata(bytes, subject);
+  const original = uprightSize(meta);
+  const pixels = original.width * original.height;
+  if (pixels > maxPixels) {
+    throw new MmragError(
+      'LIMIT_EXCEEDED',
+      `The image is ${original.width}×${original.height} (${pixels} pixels), more than the limit of ${maxPixels}.`,
+      { subject, hint: 'Raise limits.maxImagePixels if this picture should be indexed.' },
+    );
+  }
+
+  let decoded: { data: Buffer; info: OutputInfo };
+  try {
+    // `failOn: 'warning'` (sharp's default, spelled out) turns a truncated file into an error
+    // instead of a picture with a grey lower half. Only the first frame of a GIF or TIFF is read.
+    decoded = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning', pages: 1 })
+      .rotate()
+      .flatten({ background: '#ffffff' })
+      .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+  } catch (cause) {
+    throw corrupt(subject, cause);
+  }
+
+  const { data, info } = decoded;
+  if (info.channels !== 3) {
+    throw corrupt(subject, new Error(`decoded to ${info.channels} channels instead of 3`));
+  }
+  const image: RgbImage = {
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+  };
+  const thumbnail = await makeThumbnail(image, thumbnailSide);
+  return { image, thumbnail, original };
+}
+
+/** A small WebP of decoded pixels. */
+export async function makeThumbnail(image: RgbImage, side = 320): Promise<Uint8Array> {
+  const webp = await sharp(image.data, {
+    raw: { width: image.width, height: image.height, channels: 3 },
+  })
+    .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 75 })
+    .toBuffer();
+  return new Uint8Array(webp.buffer, webp.byteOffset, webp.length);
+}
+
+/** Shrinks decoded pixels so the longest side is at most `side`; smaller images are returned as is. */
+export async function shrinkImage(image: RgbImage, side: number): Promise<RgbImage> {
+  if (Math.max(image.width, image.height) <= side) return image;
+  const { data, info } = await sharp(image.data, {
+    raw: { width: image.width, height: image.height, channels: 3 },
+  })
+    .resize({ width: side, height: side, fit: 'inside' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return {
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+  };
+}
