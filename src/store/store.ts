@@ -20,8 +20,8 @@ export interface SourceRecord {
   mtimeMs: number;
   /** When this record was written, ms since the epoch. */
   indexedAt: number;
-  status: 'indexed' | 'failed';
-  /** Error code and message for failed sources; notes for indexed ones. */
+  status: 'indexed' | 'skipped' | 'failed';
+  /** Why a source was skipped or failed; notes for indexed ones. */
   reason: string;
   segmentCount: number;
 }

@@ -1,0 +1,247 @@
+/**
+ * The engine: the one module that sees the whole flow. It resolves options, opens the store,
+ * provides models, and hands each stage what it needs.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { type ModelSet, modelSetLimits, resolveModelSet } from './config/model-sets.js';
+import { type EngineOptions, type ResolvedOptions, resolveOptions } from './config/options.js';
+import { MmragError } from './errors.js';
+import { normalizeImage } from './extract/image/index.js';
+import { modelSetKey, readIndexModelSet, writeIndexModelSet } from './index-meta.js';
+import { PIPELINE_VERSION } from './ingest/index-file.js';
+import { type IngestOptions, ingestFiles } from './ingest/ingest-files.js';
+import { removeSources } from './ingest/remove-sources.js';
+import type { FileOutcome, IngestReport } from './ingest/report.js';
+import { createModelProvider, type ModelProvider } from './models/model-provider.js';
+import { search, type SearchOptions, type SearchResponse } from './retrieve/search.js';
+import { openLanceStore } from './store/lancedb/index.js';
+import type { SourceRecord, SpaceInfo, Store } from './store/store.js';
+import type { Modality, RgbImage, SpaceName } from './types.js';
+
+export interface EngineQuery {
+  text?: string;
+  /** A path to a picture, its bytes, or decoded pixels. */
+  image?: string | Uint8Array | RgbImage;
+}
+
+export interface IndexStatus {
+  indexDir: string;
+  models: ModelSet;
+  /** What the model set cannot do (lite has no image similarity or speech). */
+  modelLimits: string[];
+  spaces: Partial<Record<SpaceName, SpaceInfo>>;
+  segments: Record<SpaceName, number>;
+  /** Indexed files per modality. */
+  files: Partial<Record<Modality, number>>;
+  skipped: Pick<SourceRecord, 'path' | 'reason'>[];
+  failed: Pick<SourceRecord, 'path' | 'reason'>[];
+}
+
+export interface Engine {
+  readonly indexDir: string;
+  readonly models: ModelSet;
+  ingest(paths: string[], options?: IngestOptions): Promise<IngestReport>;
+  search(query: string | EngineQuery, options?: SearchOptions): Promise<SearchResponse>;
+  /** Removes the given files, and every indexed file under a given folder. */
+  remove(paths: string[]): Promise<FileOutcome[]>;
+  status(): Promise<IndexStatus>;
+  /** Loads every model of the set, downloading what is missing; for `mmrag models pull`. */
+  pullModels(): Promise<void>;
+  getThumbnail(segmentId: string): Promise<Uint8Array | undefined>;
+  close(): Promise<void>;
+}
+
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const resolved = resolveOptions(options);
+  const models = await chooseModelSet(resolved);
+  const provider = createModelProvider({
+    set: models,
+    modelsDir: resolved.modelsDir,
+    offline: resolved.offline,
+    onProgress: resolved.onModelProgress,
+  });
+  return new DefaultEngine(resolved, models, provider);
+}
+
+/** An existing index keeps its models; asking for others is refused rather than mixed in. */
+async function chooseModelSet(options: ResolvedOptions): Promise<ModelSet> {
+  const recorded = await readIndexModelSet(options.indexDir);
+  const requested = options.models === undefined ? undefined : resolveModelSet(options.models);
+  if (recorded && requested && modelSetKey(recorded) !== modelSetKey(requested)) {
+    throw new MmragError(
+      'MODEL_MISMATCH',
+      `The index ${options.indexDir} was built with the "${recorded.name}" models ` +
+        `(${modelSetKey(recorded)}), not "${requested.name}" (${modelSetKey(requested)}).`,
+      {
+        subject: options.indexDir,
+        hint: 'Leave out --models to use the index as built, or use a new --index folder.',
+      },
+    );
+  }
+  return recorded ?? requested ?? resolveModelSet('full');
+}
+
+class DefaultEngine implements Engine {
+  readonly indexDir: string;
+  private store: Store | undefined;
+  private storeMode: 'read' | 'write' = 'read';
+
+  constructor(
+    private readonly options: ResolvedOptions,
+    readonly models: ModelSet,
+    private readonly provider: ModelProvider,
+  ) {
+    this.indexDir = options.indexDir;
+  }
+
+  async ingest(paths: string[], options: IngestOptions = {}): Promise<IngestReport> {
+    if (paths.length === 0) {
+      throw new MmragError('USAGE', 'No files or folders to ingest.', {
+        hint: 'Name at least one path.',
+      });
+    }
+    const absolute = paths.map((path) => resolve(path));
+    const store = await this.openStore('write');
+
+    // Every model loads before the first file, so a missing one fails the run at once
+    // instead of failing each file in turn.
+    await this.provider.loadAll();
+    await store.setSpaces(await this.spaceInfo());
+    await writeIndexModelSet(this.indexDir, this.models);
+
+    return ingestFiles(absolute, options, {
+      store,
+      models: this.provider,
+      pipelineKey: `v${PIPELINE_VERSION};${modelSetKey(this.models)}`,
+      limits: this.options.limits,
+    });
+  }
+
+  async search(query: string | EngineQuery, options: SearchOptions = {}): Promise<SearchResponse> {
+    const request = typeof query === 'string' ? { text: query } : query;
+    const image = request.image === undefined ? undefined : await this.decodeQueryImage(request.image);
+    if (!request.text?.trim() && !image) {
+      throw new MmragError('USAGE', 'The query is empty.', {
+        hint: 'Give words to search for, or an image with --image.',
+      });
+    }
+    const store = await this.openStore('read');
+    return search({ text: request.text, image }, options, {
+      store,
+      fusion: this.options.fusion,
+      textEmbedder: () => this.provider.textEmbedder(),
+      imageTextEmbedder: () => this.provider.imageTextEmbedder(),
+      recognizer: () => this.provider.recognizer(),
+    });
+  }
+
+  async remove(paths: string[]): Promise<FileOutcome[]> {
+    const store = await this.openStore('write');
+    const targets = new Set<string>();
+    const roots = paths.map((path) => resolve(path));
+    for (const source of await store.listSources()) {
+      if (roots.some((root) => source.path === root || source.path.startsWith(`${root}/`))) {
+        targets.add(source.path);
+      }
+    }
+    const outcomes = await removeSources([...targets], store);
+    await store.optimize();
+    return outcomes;
+  }
+
+  async status(): Promise<IndexStatus> {
+    const store = await this.openStore('read');
+    const sources = await store.listSources();
+    const files: Partial<Record<Modality, number>> = {};
+    for (const source of sources) {
+      if (source.status === 'indexed' && source.modality !== 'unknown') {
+        files[source.modality] = (files[source.modality] ?? 0) + 1;
+      }
+    }
+    const pick = (status: SourceRecord['status']) =>
+      sources
+        .filter((source) => source.status === status)
+        .map(({ path, reason }) => ({ path, reason }));
+    return {
+      indexDir: this.indexDir,
+      models: this.models,
+      modelLimits: modelSetLimits(this.models),
+      spaces: await store.spaces(),
+      segments: await store.countSegments(),
+      files,
+      skipped: pick('skipped'),
+      failed: pick('failed'),
+    };
+  }
+
+  async pullModels(): Promise<void> {
+    await this.provider.loadAll();
+  }
+
+  async getThumbnail(segmentId: string): Promise<Uint8Array | undefined> {
+    return (await this.openStore('read')).getThumbnail(segmentId);
+  }
+
+  async close(): Promise<void> {
+    await this.provider.dispose();
+    await this.store?.close();
+    this.store = undefined;
+  }
+
+  private async openStore(mode: 'read' | 'write'): Promise<Store> {
+    if (this.store && (mode === 'read' || this.storeMode === 'write')) return this.store;
+    if (mode === 'read' && !(await exists(this.indexDir))) {
+      throw new MmragError('USAGE', `There is no index at ${this.indexDir}.`, {
+        subject: this.indexDir,
+        hint: 'Run `mmrag ingest <paths>` first, or point --index at an existing index.',
+      });
+    }
+    if (this.options.readOnly && mode === 'write') {
+      throw new MmragError('USAGE', 'This engine was opened read-only.', { subject: this.indexDir });
+    }
+    await this.store?.close();
+    this.store = await openLanceStore({ dir: resolve(this.indexDir, 'store'), mode });
+    this.storeMode = mode;
+    return this.store;
+  }
+
+  private async spaceInfo(): Promise<Partial<Record<SpaceName, SpaceInfo>>> {
+    const text = await this.provider.textEmbedder();
+    const vision = await this.provider.imageTextEmbedder();
+    return {
+      text: { model: text.id, dimension: text.dimension },
+      ...(vision ? { vision: { model: vision.id, dimension: vision.dimension } } : {}),
+    };
+  }
+
+  private async decodeQueryImage(image: string | Uint8Array | RgbImage): Promise<RgbImage> {
+    if (typeof image === 'object' && 'data' in image && 'width' in image) return image;
+    let bytes: Uint8Array;
+    if (typeof image === 'string') {
+      try {
+        bytes = await readFile(image);
+      } catch (error) {
+        throw new MmragError('USAGE', `Cannot read the query image ${image}.`, {
+          subject: image,
+          cause: error,
+        });
+      }
+    } else {
+      bytes = image;
+    }
+    const normalized = await normalizeImage(bytes, {
+      maxPixels: this.options.limits.maxImagePixels,
+    });
+    return normalized.image;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

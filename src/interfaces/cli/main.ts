@@ -1,0 +1,135 @@
+/**
+ * The command line. Flags map onto engine options; the commands own all printing.
+ * User mistakes print as one line; bugs print with their stack.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { isUserError, MmragError } from '../../errors.js';
+import { runIngest } from './commands/ingest.js';
+import { runModelsList, runModelsPull } from './commands/models.js';
+import { runSearch } from './commands/search.js';
+import { runRemove, runStatus } from './commands/status.js';
+import { ExitCode, exitCodeFor } from './exit-codes.js';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0    success
+  1    internal error (a bug: please report it with the stack)
+  2    usage error: a bad flag, query or config file
+  3    ingest finished, but some files failed (listed with reasons)
+  4    a model is missing, could not be downloaded, or differs from the index's
+  5    the index is locked by another process or cannot be opened
+  130  interrupted by Ctrl-C (the file in flight was finished)`;
+
+function withGlobalFlags(command: Command): Command {
+  return command
+    .option('--index <dir>', 'index folder', '.mmrag')
+    .addOption(
+      new Option('--models <set>', 'model set for a new index (an index keeps its own)').choices([
+        'full',
+        'lite',
+      ]),
+    )
+    .option('--models-dir <dir>', 'where models are cached and looked up (env MMRAG_MODELS_DIR)')
+    .option('--offline', 'never download: every model must already be in --models-dir')
+    .option('--config <file>', 'config file (default: ./mmrag.config.json when present)')
+    .option('--json', 'print one JSON object on stdout instead of text');
+}
+
+export function buildProgram(): Command {
+  const program = new Command('mmrag')
+    .description(
+      'Index notes, web pages, PDFs, images and recordings; search them across modalities.',
+    )
+    .version('0.1.0')
+    .showHelpAfterError()
+    .addHelpText('after', EXIT_CODES_HELP)
+    .exitOverride();
+
+  withGlobalFlags(
+    program
+      .command('ingest')
+      .description('index files and folders (unchanged files are skipped)')
+      .argument('<paths...>', 'files or folders')
+      .option('--hidden', 'also index hidden files and folders')
+      .option('--no-gitignore', 'also index what .gitignore files exclude'),
+  ).action((paths, flags) => runIngest(paths, flags, { sync: false }).then(setExit));
+
+  withGlobalFlags(
+    program
+      .command('sync')
+      .description('like ingest, and also remove indexed files that vanished from these folders')
+      .argument('<paths...>', 'files or folders')
+      .option('--hidden', 'also index hidden files and folders')
+      .option('--no-gitignore', 'also index what .gitignore files exclude'),
+  ).action((paths, flags) => runIngest(paths, flags, { sync: true }).then(setExit));
+
+  withGlobalFlags(
+    program
+      .command('search')
+      .description('search the index by words, by an image, or both')
+      .argument('[query...]', 'words to search for')
+      .option('--image <file>', 'find similar pictures, and pages that show or mention it')
+      .option('--k <n>', 'how many results (default 10)')
+      .option('--modality <type...>', 'only text, pdf, image or audio (repeat or comma-separate)')
+      .option('--path <prefix...>', 'only files under this path')
+      .option('--after <date>', 'only files modified on or after this date')
+      .option('--before <date>', 'only files modified before this date'),
+  ).action((words, flags) => runSearch(words, flags).then(setExit));
+
+  withGlobalFlags(
+    program.command('status').description('what is indexed, per modality, and what failed'),
+  ).action((flags) => runStatus(flags).then(setExit));
+
+  withGlobalFlags(
+    program
+      .command('remove')
+      .description('remove files, or everything under folders, from the index')
+      .argument('<paths...>', 'files or folders'),
+  ).action((paths, flags) => runRemove(paths, flags).then(setExit));
+
+  const models = program.command('models').description('the model sets and their downloads');
+  withGlobalFlags(models.command('list').description('show the model sets')).action((flags) =>
+    runModelsList(flags).then(setExit),
+  );
+  withGlobalFlags(
+    models
+      .command('pull')
+      .description('download every model of the set ahead of use (needs the hub)'),
+  ).action((flags) => runModelsPull(flags).then(setExit));
+
+  return program;
+}
+
+function setExit(code: number): void {
+  process.exitCode = code;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are not errors; commander already printed what it had to say.
+      process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+      return;
+    }
+    reportError(error);
+    process.exitCode = exitCodeFor(error);
+  }
+}
+
+function reportError(error: unknown): void {
+  const json = process.argv.includes('--json');
+  if (json) {
+    const body = MmragError.isInstance(error)
+      ? { error: { code: error.code, message: error.message, subject: error.subject } }
+      : { error: { code: 'INTERNAL', message: String((error as Error)?.message ?? error) } };
+    process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+  }
+  if (isUserError(error)) {
+    process.stderr.write(`mmrag: ${(error as MmragError).message}\n`);
+  } else {
+    process.stderr.write(`mmrag: internal error\n${(error as Error)?.stack ?? String(error)}\n`);
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * A query runs every retriever that applies, each under the same filter, and their lists are
+ * fused by reciprocal rank:
+ * - text in the query: text-space dense, keyword (BM25), and vision-space dense through the
+ *   image-text model's text tower;
+ * - an image in the query: vision-space dense with the image's vector, and the words printed
+ *   in it (OCR) as a text query, so a photo also finds pages that mention what it shows.
+ */
+import type { FusionOptions } from '../config/options.js';
+import { MmragError } from '../errors.js';
+import type { ImageTextEmbedder, TextEmbedder, TextRecognizer } from '../models/roles.js';
+import type { SearchFilter, SourceRecord, Store } from '../store/store.js';
+import type { Modality, RgbImage, SearchResult, StoredSegment } from '../types.js';
+import { fuseByReciprocalRank, type RankedList } from './fuse.js';
+import { makeSnippet } from './snippet.js';
+
+export interface SearchQuery {
+  text?: string;
+  image?: RgbImage;
+}
+
+export interface SearchOptions {
+  /**
+   * How many results.
+   * @default 10
+   */
+  k?: number;
+  modalities?: Modality[];
+  /** Only files whose path starts with one of these. */
+  pathPrefixes?: string[];
+  /** Only files modified at or after this time. */
+  modifiedAfter?: Date;
+  /** Only files modified before this time. */
+  modifiedBefore?: Date;
+  signal?: AbortSignal;
+}
+
+export interface SearchDependencies {
+  store: Store;
+  fusion: FusionOptions;
+  textEmbedder: () => Promise<TextEmbedder>;
+  imageTextEmbedder: () => Promise<ImageTextEmbedder | undefined>;
+  recognizer: () => Promise<TextRecognizer | undefined>;
+}
+
+export interface SearchResponse {
+  results: SearchResult[];
+  /** Retrievers that ran, with how many candidates each returned. */
+  retrievers: Partial<Record<'text' | 'vision' | 'keyword', number>>;
+  /** Words read from the query image, when there was one. */
+  imageText?: string;
+}
+
+export async function search(
+  query: SearchQuery,
+  options: SearchOptions,
+  deps: SearchDependencies,
+): Promise<SearchResponse> {
+  const k = options.k ?? 10;
+  const text = query.text?.trim() ?? '';
+  if (!text && !query.image) {
+    throw new MmragError('USAGE', 'The query is empty.', {
+      hint: 'Give words to search for, or an image with --image.',
+    });
+  }
+  if (!Number.isInteger(k) || k < 1) {
+    throw new MmragError('USAGE', `--k must be a whole number of at least 1, not ${k}.`);
+  }
+
+  const filter = await resolveFilter(options, deps.store);
+  if (filter === 'nothing') return { results: [], retrievers: {} };
+
+  // Each retriever fetches more than k so that fusion has overlap to work with.
+  const depth = Math.max(50, k * 4);
+  const lists: RankedList[] = [];
+  const { weights } = deps.fusion;
+  let imageText: string | undefined;
+
+  const imageTextEmbedder = await deps.imageTextEmbedder();
+  if (query.image) {
+    if (imageTextEmbedder) {
+      const [vector] = await imageTextEmbedder.embedImages([query.image], options);
+      lists.push(await dense('vision', vector!, depth, filter, weights.vision, deps.store));
+    }
+    const recognizer = await deps.recognizer();
+    if (recognizer) imageText = (await recognizer.recognize(query.image, options)).text.trim();
+    if (!imageTextEmbedder && !imageText) {
+      throw new MmragError('USAGE', 'Searching by image needs an image-text model.', {
+        hint: 'This index uses the lite model set; index with the full set (mmrag models pull).',
+      });
+    }
+  }
+
+  const words = [text, imageText].filter(Boolean).join(' ');
+  if (words) {
+    const textEmbedder = await deps.textEmbedder();
+    const vector = await textEmbedder.embedQuery(words, options);
+    lists.push(await dense('text', vector, depth, filter, weights.text, deps.store));
+    const keywordHits = await deps.store.searchKeywords(words, depth, filter);
+    lists.push({
+      retriever: 'keyword',
+      weight: weights.keyword,
+      segments: keywordHits.map((hit) => hit.segment),
+    });
+    // Typed words also look for pictures; words read off a query image do not.
+    if (text && imageTextEmbedder) {
+      const [visionVector] = await imageTextEmbedder.embedTexts([text], options);
+      lists.push(await dense('vision', visionVector!, depth, filter, weights.vision, deps.store));
+    }
+  }
+
+  const fused = fuseByReciprocalRank(lists, deps.fusion.k).slice(0, k);
+  const results: SearchResult[] = [];
+  for (const hit of fused) {
+    const paths = await deps.store.pathsForContent(hit.segment.contentHash);
+    results.push(toResult(hit.segment, hit.score, hit.ranks, paths, words));
+  }
+
+  const retrievers: SearchResponse['retrievers'] = {};
+  for (const list of lists) {
+    retrievers[list.retriever] = (retrievers[list.retriever] ?? 0) + list.segments.length;
+  }
+  return { results, retrievers, imageText };
+}
+
+async function dense(
+  space: 'text' | 'vision',
+  vector: Float32Array,
+  depth: number,
+  filter: SearchFilter,
+  weight: number,
+  store: Store,
+): Promise<RankedList> {
+  const hits = await store.searchVectors(space, vector, depth, filter);
+  return { retriever: space, weight, segments: hits.map((hit) => hit.segment) };
+}
+
+/**
+ * Path and date filters are properties of sources, not segments: they become the set of
+ * content hashes to search within. 'nothing' means no source matches.
+ */
+async function resolveFilter(
+  options: SearchOptions,
+  store: Store,
+): Promise<SearchFilter | 'nothing'> {
+  const filter: SearchFilter = {};
+  if (options.modalities?.length) filter.modalities = options.modalities;
+
+  const { pathPrefixes, modifiedAfter, modifiedBefore } = options;
+  if (!pathPrefixes?.length && !modifiedAfter && !modifiedBefore) return filter;
+
+  const keep = (source: SourceRecord) =>
+    source.status === 'indexed' &&
+    (!pathPrefixes?.length || pathPrefixes.some((prefix) => source.path.startsWith(prefix))) &&
+    (!modifiedAfter || source.mtimeMs >= modifiedAfter.getTime()) &&
+    (!modifiedBefore || source.mtimeMs < modifiedBefore.getTime());
+  const hashes = new Set((await store.listSources()).filter(keep).map((s) => s.contentHash));
+  if (hashes.size === 0) return 'nothing';
+  filter.contentHashes = [...hashes];
+  return filter;
+}
+
+function toResult(
+  segment: StoredSegment,
+  score: number,
+  ranks: SearchResult['matchedBy'],
+  paths: string[],
+  query: string,
+): SearchResult {
+  return {
+    path: paths[0] ?? '',
+    paths,
+    modality: segment.modality,
+    kind: segment.kind,
+    locator: segment.locator,
+    snippet: makeSnippet(segment, query),
+    score,
+    segmentId: segment.id,
+    matchedBy: ranks,
+  };
+}
