@@ -40,7 +40,7 @@ function uprightSize(meta: Metadata): { width: number; height: number } {
 }
 
 function corrupt(subject: string | undefined, cause: unknown): MmragError {
-  const reason = cause instanceof Error ? cause.message : String(cause);
+  const reason = (cause instanceof Error ? cause.message : String(cause)).replace(/\.+$/, '');
   return new MmragError('FILE_CORRUPT', `The image cannot be decoded: ${reason}.`, {
     subject,
     hint: 'The file may be truncated or damaged; open it in an image viewer to check.',
