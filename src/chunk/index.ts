@@ -1,0 +1,1 @@
+export { type ChunkOptions, chunkText } from './chunk-text.js';

@@ -1,0 +1,1 @@
+export { decodeHtml, htmlExtractor, htmlSegments, htmlText } from './html-extractor.js';
