@@ -50,7 +50,12 @@ export async function sniffType(
   bytes: Uint8Array,
   filePath: string,
 ): Promise<SniffedType | undefined> {
-  const detected = await fileTypeFromBuffer(bytes);
+  // A UTF-16 byte order mark (FF FE) also reads as an MPEG audio frame sync; text wins when
+  // what follows the mark decodes to text.
+  const sample = textSample(bytes);
+  const textWithBom = bomEncoding(sample) !== undefined && looksLikeText(sample);
+
+  const detected = textWithBom ? undefined : await fileTypeFromBuffer(bytes);
   if (detected) {
     const modality = BINARY_TYPES[detected.mime];
     if (modality) return { modality, mime: detected.mime };
@@ -60,8 +65,7 @@ export async function sniffType(
     if (!textual) return undefined;
   }
 
-  const sample = textSample(bytes);
-  if (!looksLikeText(sample)) return undefined;
+  if (!textWithBom && !looksLikeText(sample)) return undefined;
 
   const text = decodeText(sample).text;
   const extension = path.extname(filePath).toLowerCase();
