@@ -62,9 +62,10 @@ export async function openPdf(bytes: Uint8Array, subject: string): Promise<PDFDo
   }
   const { getDocument, VerbosityLevel } = await loadPdfJs();
 
-  // pdf.js takes ownership of the buffer it is given (it transfers it to its worker).
+  // A copy, as a plain Uint8Array: pdf.js refuses Node Buffers, and it takes ownership of
+  // the memory it is given.
   const task = getDocument({
-    data: bytes.slice(),
+    data: new Uint8Array(bytes),
     verbosity: VerbosityLevel.ERRORS,
     disableFontFace: true,
     useSystemFonts: false,
