@@ -130,6 +130,22 @@ describe('CLIP colour fixture', () => {
     assert.ok(cosine(grey!, gray!) > 0.9999);
   });
 
+  test('the SigLIP layout loads through the SigLIP classes and ranks alike', async () => {
+    const folder = await buildClipColorsFixture(join(modelsDir, 'siglip-colors'), {
+      layout: 'siglip',
+    });
+    const siglip = await createTransformersImageTextEmbedder({ model: folder });
+    try {
+      const names = ['red', 'blue', 'yellow'];
+      const images = await siglip.embedImages(names.map((name) => solidImage(color(name))));
+      const [text] = await siglip.embedTexts(['a photo of something blue']);
+      const scores = images.map((image) => cosine(text!, image));
+      assert.equal(scores.indexOf(Math.max(...scores)), 1);
+    } finally {
+      await siglip.dispose();
+    }
+  });
+
   test('the build is byte-identical on rerun', async () => {
     const first = await buildClipColorsFixture(join(modelsDir, 'clip-a'));
     const second = await buildClipColorsFixture(join(modelsDir, 'clip-b'));
@@ -137,7 +153,22 @@ describe('CLIP colour fixture', () => {
   });
 });
 
-describe('missing models', () => {
+describe('model loading', () => {
+  test('progress reaches the callback for every file a load opens', async () => {
+    const events: { file: string; status: string }[] = [];
+    configureTransformers({ modelsDir, offline: true, onProgress: (event) => events.push(event) });
+    try {
+      const model = await createTransformersImageTextEmbedder({ model: 'fixtures/clip-colors' });
+      await model.dispose();
+    } finally {
+      configureTransformers({ modelsDir, offline: true });
+    }
+    const done = new Set(events.filter((e) => e.status === 'done').map((e) => e.file));
+    for (const file of ['config.json', 'tokenizer.json', 'onnx/text_model.onnx']) {
+      assert.ok(done.has(file), `${file} in ${[...done].join(', ')}`);
+    }
+  });
+
   test('an absent model folder is MODEL_MISSING naming the folder', async () => {
     await assert.rejects(createTransformersTextEmbedder({ model: 'nobody/absent' }), (error) => {
       assert.ok(MmragError.isInstance(error));

@@ -14,7 +14,8 @@ export interface ModelFileProgress {
   model: string;
   /** The file inside the model folder, e.g. `onnx/model.onnx`. */
   file: string;
-  status: 'start' | 'progress' | 'done';
+  /** `download` while a file is read or fetched (bytes so far), `done` once it is complete. */
+  status: 'download' | 'done';
   loaded: number;
   total: number;
 }
@@ -78,13 +79,13 @@ export function pretrainedOptions(): { progress_callback?: (info: ProgressInfo) 
 function forwardProgress(info: ProgressInfo, onProgress: (event: ModelFileProgress) => void) {
   switch (info.status) {
     case 'initiate':
-      onProgress({ model: info.name, file: info.file, status: 'start', loaded: 0, total: 0 });
+      onProgress({ model: info.name, file: info.file, status: 'download', loaded: 0, total: 0 });
       return;
     case 'progress':
       onProgress({
         model: info.name,
         file: info.file,
-        status: 'progress',
+        status: 'download',
         loaded: info.loaded,
         total: info.total,
       });
@@ -148,7 +149,7 @@ export function toModelLoadError(error: unknown, id: string): MmragError {
 
   return new MmragError('MODEL_FAILED', `Model ${id} could not be loaded: ${message}`, {
     subject: folder,
-    hint: 'Check that the folder holds a complete Transformers.js model (config, tokenizer, onnx/).',
+    hint: 'Check that the folder holds a whole Transformers.js model (config, tokenizer, onnx/).',
     cause: error,
   });
 }
