@@ -48,6 +48,14 @@ function corrupt(subject: string | undefined, cause: unknown): MmragError {
   });
 }
 
+/** The formats this build of sharp decodes from memory (`raw` is not a file format). */
+function decodableFormats(): string {
+  return Object.entries(sharp.format)
+    .filter(([name, format]) => format.input.buffer && name !== 'raw')
+    .map(([name]) => name.toUpperCase())
+    .join(', ');
+}
+
 /** Reads the header only, so an oversized picture is refused before any pixel is decoded. */
 async function readMetadata(bytes: Uint8Array, subject?: string): Promise<Metadata> {
   if (bytes.length === 0) {
@@ -56,6 +64,14 @@ async function readMetadata(bytes: Uint8Array, subject?: string): Promise<Metada
   try {
     return await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (cause) {
+    // sharp names no format when it recognises none: a BMP, an ICO, a JPEG XL.
+    if (cause instanceof Error && /unsupported image format/i.test(cause.message)) {
+      throw new MmragError('FILE_UNSUPPORTED', 'The picture is in a format mmrag cannot decode.', {
+        subject,
+        hint: `Convert it to one of ${decodableFormats()}.`,
+        cause,
+      });
+    }
     throw corrupt(subject, cause);
   }
 }
