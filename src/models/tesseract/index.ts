@@ -1,0 +1,1 @@
+export { createTesseractRecognizer, type TesseractRecognizerOptions } from './text-recognizer.js';
