@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { access, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -169,6 +171,39 @@ describe('model loading', () => {
     }
   });
 
+  test('a hub download lands in the models folder and then loads offline', async () => {
+    const hub = await buildClipColorsFixture(join(modelsDir, 'hub', 'acme', 'clip-colors'));
+    const server = await serveHub(join(modelsDir, 'hub'));
+    const cacheDir = join(modelsDir, 'pulled');
+    const progress: { file: string; loaded: number; total: number }[] = [];
+
+    try {
+      configureTransformers({
+        modelsDir: cacheDir,
+        offline: false,
+        remoteHost: server.url,
+        onProgress: (event) => progress.push(event),
+      });
+      const online = await createTransformersImageTextEmbedder({ model: 'acme/clip-colors' });
+      await online.dispose();
+    } finally {
+      await server.close();
+    }
+    await access(join(cacheDir, 'acme', 'clip-colors', 'onnx', 'vision_model.onnx'));
+    const size = (await readFile(join(hub, 'onnx', 'vision_model.onnx'))).length;
+    assert.ok(progress.some((e) => e.file === 'onnx/vision_model.onnx' && e.total === size));
+
+    try {
+      configureTransformers({ modelsDir: cacheDir, offline: true });
+      const offline = await createTransformersImageTextEmbedder({ model: 'acme/clip-colors' });
+      const [vector] = await offline.embedTexts(['red']);
+      assert.equal(vector!.length, CLIP_COLORS.length + 1);
+      await offline.dispose();
+    } finally {
+      configureTransformers({ modelsDir, offline: true });
+    }
+  });
+
   test('an absent model folder is MODEL_MISSING naming the folder', async () => {
     await assert.rejects(createTransformersTextEmbedder({ model: 'nobody/absent' }), (error) => {
       assert.ok(MmragError.isInstance(error));
@@ -200,4 +235,25 @@ async function folderBytes(folder: string): Promise<Map<string, Buffer>> {
     files.set(path.slice(folder.length), await readFile(path));
   }
   return files;
+}
+
+/** Serves `root` with the hub's URL layout, `/<id>/resolve/main/<file>`, on a free local port. */
+async function serveHub(root: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer(async (request, response) => {
+    const match = /^\/(.+?)\/resolve\/main\/(.+)$/.exec(decodeURIComponent(request.url ?? ''));
+    try {
+      if (!match) throw new Error('not a file URL');
+      const body = await readFile(join(root, match[1]!, match[2]!));
+      response.writeHead(200, { 'content-length': body.length });
+      response.end(request.method === 'HEAD' ? undefined : body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

@@ -27,7 +27,14 @@ export interface TransformersRuntimeOptions {
   offline: boolean;
   /** Called for every file a model load opens or downloads. */
   onProgress?: (event: ModelFileProgress) => void;
+  /**
+   * Where hub ids are downloaded from: the Hugging Face hub or a mirror with the same URL layout
+   * (`<host>/<id>/resolve/<revision>/<file>`). @default 'https://huggingface.co/'
+   */
+  remoteHost?: string;
 }
+
+const DEFAULT_REMOTE_HOST = 'https://huggingface.co/';
 
 interface RuntimeState {
   modelsDir: string;
@@ -43,14 +50,17 @@ let state: RuntimeState | undefined;
  * folder is harmless, and the CLI and tests do that).
  */
 export function configureTransformers(options: TransformersRuntimeOptions): void {
-  const { modelsDir, offline, onProgress } = options;
+  const { modelsDir, offline, onProgress, remoteHost = DEFAULT_REMOTE_HOST } = options;
 
   env.localModelPath = modelsDir;
   env.allowLocalModels = true;
   env.allowRemoteModels = !offline;
+  env.remoteHost = remoteHost.endsWith('/') ? remoteHost : `${remoteHost}/`;
 
-  // Hub downloads land in the same tree, so a later offline run finds them without the hub.
-  env.cacheDir = join(modelsDir, '.cache');
+  // The file cache keys a download by `<id>/<file>`, so with the cache rooted at `modelsDir` a hub
+  // download lands exactly where offline loading looks (`<modelsDir>/<id>/<file>`): pulling once
+  // where the hub is reachable is all an offline machine needs, and no file is stored twice.
+  env.cacheDir = modelsDir;
   env.useFSCache = true;
 
   // The library is silent: failures surface as thrown errors, not as console warnings.
