@@ -18,7 +18,8 @@ import {
 const [dir, round = '0'] = process.argv.slice(2);
 if (!dir) throw new Error('usage: store-crash-child.ts <index-dir> <round>');
 
-const store = await openLanceStore({ dir });
+// Compacting every few commits puts optimize's table rewrites in the way of the kill too.
+const store = await openLanceStore({ dir, autoOptimizeEvery: 4 });
 await store.setSpaces({
   text: { model: 'test-text', dimension: TEXT_DIM },
   vision: { model: 'test-vision', dimension: VISION_DIM },

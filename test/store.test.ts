@@ -206,7 +206,7 @@ describe('LanceDB store: search', () => {
     assert.deepEqual(await ids({ contentHashes: [] }), []);
 
     // More hashes than one IN list holds: searched in pieces, merged into one exact ranking.
-    const many = Array.from({ length: 2500 }, (_, i) => `x${i}`);
+    const many = Array.from({ length: 25_000 }, (_, i) => `x${i}`);
     assert.deepEqual(await ids({ contentHashes: [...many, 'c', "it's"] }), ['c:0']);
     assert.deepEqual(await ids({ contentHashes: ['b', ...many, 'a'] }), ['a:0', 'a:1', 'b:0']);
     await store.close();
@@ -393,21 +393,22 @@ describe('LanceDB store: models, locking, crashes', () => {
     await writer.close();
   });
 
-  test('SIGKILL in the middle of commits leaves every file whole or absent', async () => {
+  test('SIGKILL in the middle of commits leaves every file whole or absent', async (t) => {
     const dir = await tempDir();
     const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-    const recoveries: string[] = [];
+    const repaired: string[] = [];
 
     for (let round = 0; round < 3; round++) {
       const log = await runChildUntilKilled({ root, dir, round, commits: 6 + round * 3 });
-      recoveries.push(log.find((line) => line.startsWith('open ')) ?? '');
 
       const store = await openLanceStore({ dir });
+      repaired.push(...store.recovery.restored, ...store.recovery.dropped);
       await checkWhole(store, log);
       await store.close();
     }
 
-    assert.equal(recoveries.length, 3);
+    // Whether a kill lands inside a table write is down to timing, so this is reported only.
+    t.diagnostic(`tables repaired after the kills: ${repaired.join(', ') || 'none'}`);
   });
 });
 

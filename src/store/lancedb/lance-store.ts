@@ -45,6 +45,9 @@ import { chunks, sqlAnd, sqlIn, sqlString } from './sql.js';
 import { acquireWriterLock, type WriterLock } from './writer-lock.js';
 
 type Lance = typeof LanceDb;
+
+/** Content hashes per search query; see searchInChunks. */
+const SEARCH_IN_LIST_CHUNK = 10_000;
 type Table = LanceDb.Table;
 
 export interface LanceStoreOptions {
@@ -70,9 +73,17 @@ export interface LanceStoreOptions {
   /**
    * `optimize()` deletes table versions older than this. Readers in other processes move to the
    * newest manifest before each call, so only a query in flight for this long could be hit.
-   * @default 600_000 (10 minutes)
+   * @default 60_000 (one minute)
    */
   keepVersionsMs?: number;
+  /**
+   * Every this many commits, `commit` also compacts and folds new rows into the keyword index
+   * (no ANN training). Each commit adds a small fragment per table, and unindexed keyword rows
+   * are scanned flat: at 10k rows in 500 fragments a keyword query took 185 ms instead of 4 ms
+   * and a commit 90 ms instead of 25 ms. 0 turns it off.
+   * @default 100
+   */
+  autoOptimizeEvery?: number;
 }
 
 /** What opening a writer repaired after a crash. */
@@ -97,7 +108,8 @@ const DEFAULTS: Omit<Settings, 'dir'> = {
   create: true,
   annThreshold: 50_000,
   annRetrainGrowth: 2,
-  keepVersionsMs: 600_000,
+  keepVersionsMs: 60_000,
+  autoOptimizeEvery: 100,
 };
 
 let lanceModule: Promise<Lance> | undefined;
@@ -187,6 +199,7 @@ class LanceDbStore implements LanceStore {
   private readonly writeTables = new Map<string, Table>();
   /** Commits and other writes run one at a time, in call order. */
   private queue: Promise<unknown> = Promise.resolve();
+  private commitsSinceOptimize = 0;
   private closed = false;
 
   constructor(parts: StoreParts) {
@@ -287,7 +300,12 @@ class LanceDbStore implements LanceStore {
 
   async commit(batch: CommitBatch): Promise<void> {
     this.assertWritable();
-    return this.serial(() => this.commitNow(batch));
+    return this.serial(async () => {
+      await this.commitNow(batch);
+
+      const every = this.settings.autoOptimizeEvery;
+      if (every > 0 && ++this.commitsSinceOptimize >= every) await this.optimizeNow(false);
+    });
   }
 
   private async commitNow(batch: CommitBatch): Promise<void> {
@@ -304,7 +322,7 @@ class LanceDbStore implements LanceStore {
         const dimension = next.spaces[space]!.dimension;
         const table = await this.tableForWrite(SEGMENT_TABLES[space], segmentsSchema(dimension));
         await table.add(segments.map(segmentToRow));
-        if (space === 'text') await this.ensureKeywordIndex(table);
+        await this.ensureScalarIndexes(table, space);
         next.tables[table.name] = await table.version();
       }
 
@@ -392,13 +410,18 @@ class LanceDbStore implements LanceStore {
   }
 
   /**
-   * The keyword index is built once, on the first text rows. LanceDB 0.31 also searches rows
-   * added after it (a flat pass over unindexed fragments), and `optimize()` folds them in.
+   * Indexes built once, on a table's first rows: BM25 on the text, and a B-tree on contentHash
+   * for the content filters and deletions. LanceDB 0.31 also searches rows added after an index
+   * was built (a flat pass over unindexed fragments); `optimize()` folds them in.
    */
-  private async ensureKeywordIndex(table: Table): Promise<void> {
-    const indices = await table.listIndices();
-    if (indices.some((index) => index.columns.includes('text'))) return;
-    await table.createIndex('text', { config: this.lance.Index.fts() });
+  private async ensureScalarIndexes(table: Table, space: SpaceName): Promise<void> {
+    const indexed = new Set((await table.listIndices()).flatMap((index) => index.columns));
+    if (space === 'text' && !indexed.has('text')) {
+      await table.createIndex('text', { config: this.lance.Index.fts() });
+    }
+    if (!indexed.has('contentHash')) {
+      await table.createIndex('contentHash', { config: this.lance.Index.btree() });
+    }
   }
 
   // --- search ---------------------------------------------------------------------------------
@@ -458,9 +481,9 @@ class LanceDbStore implements LanceStore {
   }
 
   /**
-   * Runs one search per piece of the content-hash list and keeps the best k overall. A filter
-   * on thousands of hashes would otherwise be one enormous IN list for the SQL planner; pieces
-   * of 1000 keep each prefiltered scan exact, so the merged top k is exact too.
+   * Runs one prefiltered search per piece of the content-hash list and keeps the best k overall,
+   * which is exact. Pieces are large (10k hashes): one IN list of 3k hashes cost ~230 ms at 20k
+   * rows where three of 1k cost ~490 ms, so most filters run as a single query.
    */
   private async searchInChunks(
     filter: SearchFilter,
@@ -475,7 +498,7 @@ class LanceDbStore implements LanceStore {
     if (filter.contentHashes.length === 0) return [];
 
     const hits: ScoredSegment[] = [];
-    for (const piece of chunks([...new Set(filter.contentHashes)])) {
+    for (const piece of chunks([...new Set(filter.contentHashes)], SEARCH_IN_LIST_CHUNK)) {
       hits.push(...(await search(sqlAnd([base, sqlIn('contentHash', piece)]))));
     }
     return hits.sort((a, b) => b.score - a.score).slice(0, k);
@@ -514,11 +537,12 @@ class LanceDbStore implements LanceStore {
 
   async optimize(): Promise<void> {
     this.assertWritable();
-    return this.serial(() => this.optimizeNow());
+    return this.serial(() => this.optimizeNow(true));
   }
 
-  private async optimizeNow(): Promise<void> {
+  private async optimizeNow(trainAnn: boolean): Promise<void> {
     const next = structuredClone(this.manifest);
+    this.commitsSinceOptimize = 0;
 
     // Compact and fold new rows into existing indexes, pruning nothing yet: until the manifest
     // names the new versions, a crash must still find the old ones.
@@ -536,7 +560,7 @@ class LanceDbStore implements LanceStore {
       const trainedAt = next.vectorIndexRows[space];
 
       const due = trainedAt === undefined || rows >= trainedAt * this.settings.annRetrainGrowth;
-      if (rows <= this.settings.annThreshold || !due) continue;
+      if (!trainAnn || rows <= this.settings.annThreshold || !due) continue;
 
       await table.createIndex('vector', {
         config: this.lance.Index.hnswSq({ distanceType: 'cosine' }),
