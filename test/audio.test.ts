@@ -214,6 +214,28 @@ describe('audio transcription with the whisper-tones fixture', () => {
     await rejectsWith(extractFile(path), 'FILE_CORRUPT');
   });
 
+  test('without ffmpeg an MP3 fails with a message that says how to install it', async () => {
+    const wav = join(dir, 'for-mp3.wav');
+    await writeWav(wav, [synthesizeSpeech(['hello'])], 16_000, 16);
+    const path = join(dir, 'no-ffmpeg.mp3');
+    await run('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-i', wav, path]);
+
+    const saved = process.env.MMRAG_FFMPEG;
+    process.env.MMRAG_FFMPEG = join(dir, 'no-such-ffmpeg');
+    try {
+      await assert.rejects(extractFile(path), (error: unknown) => {
+        assert.ok(MmragError.isInstance(error));
+        assert.equal(error.subject, path);
+        assert.ok(error.message.includes(path));
+        assert.match(error.message, /install ffmpeg \(apt-get install ffmpeg\)/i);
+        return true;
+      });
+    } finally {
+      if (saved === undefined) delete process.env.MMRAG_FFMPEG;
+      else process.env.MMRAG_FFMPEG = saved;
+    }
+  });
+
   test('a zero-byte WAV is an empty file', async () => {
     const path = join(dir, 'empty.wav');
     await writeFile(path, new Uint8Array(0));

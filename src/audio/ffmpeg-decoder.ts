@@ -29,17 +29,24 @@ export interface FfmpegResult {
 
 const INSTALL_HINT = 'Install ffmpeg (apt-get install ffmpeg) or set MMRAG_FFMPEG to its path.';
 
-let located: Promise<string | undefined> | undefined;
+// Looked up once per setting of MMRAG_FFMPEG and PATH.
+const located = new Map<string, Promise<string | undefined>>();
 
 /** The ffmpeg binary: `MMRAG_FFMPEG` when set, else the first `ffmpeg` on PATH. */
 export function findFfmpeg(): Promise<string | undefined> {
-  located ??= locate();
-  return located;
+  const override = process.env.MMRAG_FFMPEG;
+  const key = `${override ?? ''}\0${process.env.PATH ?? ''}`;
+  let found = located.get(key);
+  if (!found) {
+    found = locate(override);
+    located.set(key, found);
+  }
+  return found;
 }
 
-async function locate(): Promise<string | undefined> {
-  const candidates = process.env.MMRAG_FFMPEG
-    ? [process.env.MMRAG_FFMPEG]
+async function locate(override: string | undefined): Promise<string | undefined> {
+  const candidates = override
+    ? [override]
     : (process.env.PATH ?? '')
         .split(delimiter)
         .filter(Boolean)
