@@ -14,7 +14,7 @@ import { type IngestOptions, ingestFiles } from './ingest/ingest-files.js';
 import { removeSources } from './ingest/remove-sources.js';
 import type { FileOutcome, IngestReport } from './ingest/report.js';
 import { createModelProvider, type ModelProvider } from './models/model-provider.js';
-import { search, type SearchOptions, type SearchResponse } from './retrieve/search.js';
+import { type SearchOptions, type SearchResponse, search } from './retrieve/search.js';
 import { openLanceStore } from './store/lancedb/index.js';
 import type { SourceRecord, SpaceInfo, Store } from './store/store.js';
 import type { Modality, RgbImage, SpaceName } from './types.js';
@@ -120,7 +120,8 @@ class DefaultEngine implements Engine {
 
   async search(query: string | EngineQuery, options: SearchOptions = {}): Promise<SearchResponse> {
     const request = typeof query === 'string' ? { text: query } : query;
-    const image = request.image === undefined ? undefined : await this.decodeQueryImage(request.image);
+    const image =
+      request.image === undefined ? undefined : await this.decodeQueryImage(request.image);
     if (!request.text?.trim() && !image) {
       throw new MmragError('USAGE', 'The query is empty.', {
         hint: 'Give words to search for, or an image with --image.',
@@ -130,6 +131,10 @@ class DefaultEngine implements Engine {
     return search({ text: request.text, image }, options, {
       store,
       fusion: this.options.fusion,
+      minSimilarity: {
+        text: this.models.text.minSimilarity,
+        vision: this.models.vision?.minSimilarity ?? 0,
+      },
       textEmbedder: () => this.provider.textEmbedder(),
       imageTextEmbedder: () => this.provider.imageTextEmbedder(),
       recognizer: () => this.provider.recognizer(),
@@ -198,7 +203,9 @@ class DefaultEngine implements Engine {
       });
     }
     if (this.options.readOnly && mode === 'write') {
-      throw new MmragError('USAGE', 'This engine was opened read-only.', { subject: this.indexDir });
+      throw new MmragError('USAGE', 'This engine was opened read-only.', {
+        subject: this.indexDir,
+      });
     }
     await this.store?.close();
     this.store = await openLanceStore({ dir: resolve(this.indexDir, 'store'), mode });

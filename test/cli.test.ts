@@ -8,10 +8,12 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { FIXTURE_MODEL_SET, fixtureModelsDir } from './helpers/e2e-fixture-models.js';
 import { textPng } from './helpers/docs-visual-images.js';
+import { FIXTURE_MODEL_SET, fixtureModelsDir } from './helpers/e2e-fixture-models.js';
 
 const BIN = join(import.meta.dirname, '..', 'src', 'interfaces', 'cli', 'bin.ts');
+// Resolved here, since the CLI runs in other folders where `tsx` is not a package.
+const TSX = import.meta.resolve('tsx');
 
 interface Run {
   code: number | null;
@@ -21,7 +23,7 @@ interface Run {
 
 function mmrag(args: string[], cwd: string): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
+    const child = spawn(process.execPath, ['--import', TSX, BIN, ...args], {
       cwd,
       env: { ...process.env, MMRAG_MODELS_DIR: join(cwd, 'no-models-here') },
     });
@@ -44,10 +46,17 @@ describe('mmrag CLI', () => {
     await writeFile(join(docs, 'note.md'), '# Garden\n\nThe tomatoes need water every evening.\n');
     await writeFile(join(docs, 'sign.png'), await textPng({ lines: ['Fire exit', 'Keep clear'] }));
     const png = await textPng({ lines: ['half a picture'] });
-    await writeFile(join(docs, 'broken.jpg'), Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), png.subarray(0, 200)]));
+    await writeFile(
+      join(docs, 'broken.jpg'),
+      Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), png.subarray(0, 200)]),
+    );
     await writeFile(
       join(work, 'mmrag.config.json'),
-      JSON.stringify({ models: FIXTURE_MODEL_SET, modelsDir: await fixtureModelsDir(), offline: true }),
+      JSON.stringify({
+        models: FIXTURE_MODEL_SET,
+        modelsDir: await fixtureModelsDir(),
+        offline: true,
+      }),
     );
   });
 

@@ -22,7 +22,11 @@ export const fusionSchema = z.object({
 
 export const limitsSchema = z.object({
   /** Files larger than this are reported and skipped. */
-  maxFileBytes: z.number().int().positive().default(512 * 1024 * 1024),
+  maxFileBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(512 * 1024 * 1024),
   maxImagePixels: z.number().int().positive().default(DEFAULT_EXTRACT_LIMITS.maxImagePixels),
   maxAudioSeconds: z.number().positive().default(DEFAULT_EXTRACT_LIMITS.maxAudioSeconds),
   maxPdfPages: z.number().int().positive().default(DEFAULT_EXTRACT_LIMITS.maxPdfPages),

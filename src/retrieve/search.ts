@@ -38,6 +38,8 @@ export interface SearchOptions {
 export interface SearchDependencies {
   store: Store;
   fusion: FusionOptions;
+  /** Dense hits below these similarities are dropped, per space. */
+  minSimilarity: Record<'text' | 'vision', number>;
   textEmbedder: () => Promise<TextEmbedder>;
   imageTextEmbedder: () => Promise<ImageTextEmbedder | undefined>;
   recognizer: () => Promise<TextRecognizer | undefined>;
@@ -80,7 +82,8 @@ export async function search(
   if (query.image) {
     if (imageTextEmbedder) {
       const [vector] = await imageTextEmbedder.embedImages([query.image], options);
-      lists.push(await dense('vision', vector!, depth, filter, weights.vision, deps.store));
+      // Image-to-image similarity has its own, higher range: no text-to-image floor applies.
+      lists.push(await dense('vision', vector!, depth, filter, weights.vision, deps.store, -1));
     }
     const recognizer = await deps.recognizer();
     if (recognizer) imageText = (await recognizer.recognize(query.image, options)).text.trim();
@@ -95,7 +98,9 @@ export async function search(
   if (words) {
     const textEmbedder = await deps.textEmbedder();
     const vector = await textEmbedder.embedQuery(words, options);
-    lists.push(await dense('text', vector, depth, filter, weights.text, deps.store));
+    lists.push(
+      await dense('text', vector, depth, filter, weights.text, deps.store, deps.minSimilarity.text),
+    );
     const keywordHits = await deps.store.searchKeywords(words, depth, filter);
     lists.push({
       retriever: 'keyword',
@@ -105,7 +110,17 @@ export async function search(
     // Typed words also look for pictures; words read off a query image do not.
     if (text && imageTextEmbedder) {
       const [visionVector] = await imageTextEmbedder.embedTexts([text], options);
-      lists.push(await dense('vision', visionVector!, depth, filter, weights.vision, deps.store));
+      lists.push(
+        await dense(
+          'vision',
+          visionVector!,
+          depth,
+          filter,
+          weights.vision,
+          deps.store,
+          deps.minSimilarity.vision,
+        ),
+      );
     }
   }
 
@@ -130,9 +145,11 @@ async function dense(
   filter: SearchFilter,
   weight: number,
   store: Store,
+  minSimilarity: number,
 ): Promise<RankedList> {
   const hits = await store.searchVectors(space, vector, depth, filter);
-  return { retriever: space, weight, segments: hits.map((hit) => hit.segment) };
+  const kept = hits.filter((hit) => hit.score >= minSimilarity);
+  return { retriever: space, weight, segments: kept.map((hit) => hit.segment) };
 }
 
 /**
