@@ -96,7 +96,9 @@ async function benchIngest(modelsDir: string): Promise<void> {
   // Model loading is measured apart from the per-file work.
   const loadStart = performance.now();
   await engine.pullModels();
-  console.log(`model load (all four roles): ${((performance.now() - loadStart) / 1000).toFixed(2)} s`);
+  console.log(
+    `model load (all four roles): ${((performance.now() - loadStart) / 1000).toFixed(2)} s`,
+  );
 
   console.log('\nIngest throughput (fixture models; one file at a time)');
   console.log('modality  files  seconds  files/s  segments  note');
@@ -239,7 +241,9 @@ async function benchEmbeddingOverhead(modelsDir: string): Promise<void> {
 }
 
 const modelsDir = await fixtureModelsDir();
-console.log(`mmrag bench${quick ? ' (quick)' : ''}: ${new Date().toISOString()}, node ${process.version}`);
+console.log(
+  `mmrag bench${quick ? ' (quick)' : ''}: ${new Date().toISOString()}, node ${process.version}`,
+);
 await benchIngest(modelsDir);
 console.log('\nQuery latency (k = 10)');
 for (const size of quick ? [10_000] : [10_000, 100_000]) await benchQueries(modelsDir, size);

@@ -58,7 +58,11 @@ async function main(): Promise<void> {
     await textPdf([
       ['Quarterly report, third quarter', 'Revenue grew 12 percent to 4.2 million euros.'],
       [],
-      ['Forecast', 'We expect revenue of 4.6 million euros next quarter,', 'driven by the new widget line.'],
+      [
+        'Forecast',
+        'We expect revenue of 4.6 million euros next quarter,',
+        'driven by the new widget line.',
+      ],
     ]),
   );
 

@@ -7,16 +7,28 @@
  * const { results } = await engine.search('budget meeting', { k: 5 });
  * await engine.close();
  */
-export { createEngine } from './engine.js';
-export type { Engine, EngineQuery, IndexStatus } from './engine.js';
-export type { EngineOptions, ModelProgressEvent, FusionOptions, Limits } from './config/options.js';
-export { resolveModelSet, NAMED_MODEL_SETS } from './config/model-sets.js';
+
 export type { ModelSet, ModelSetInput } from './config/model-sets.js';
-export type { IngestOptions } from './ingest/ingest-files.js';
-export type { FileOutcome, FileStatus, IngestReport, IngestProgressEvent } from './ingest/report.js';
-export type { SearchOptions, SearchResponse } from './retrieve/search.js';
-export { MmragError, isUserError } from './errors.js';
+export { NAMED_MODEL_SETS, resolveModelSet } from './config/model-sets.js';
+export type { EngineOptions, FusionOptions, Limits, ModelProgressEvent } from './config/options.js';
+export type { Engine, EngineQuery, IndexStatus } from './engine.js';
+export { createEngine } from './engine.js';
 export type { ErrorCode } from './errors.js';
+export { isUserError, MmragError } from './errors.js';
+export type { IngestOptions } from './ingest/ingest-files.js';
+export type {
+  FileOutcome,
+  FileStatus,
+  IngestProgressEvent,
+  IngestReport,
+} from './ingest/report.js';
+export type {
+  ImageTextEmbedder,
+  TextEmbedder,
+  TextRecognizer,
+  Transcriber,
+} from './models/roles.js';
+export type { SearchOptions, SearchResponse } from './retrieve/search.js';
 export type {
   BoundingBox,
   Locator,
@@ -26,9 +38,3 @@ export type {
   SegmentKind,
   SpaceName,
 } from './types.js';
-export type {
-  ImageTextEmbedder,
-  TextEmbedder,
-  TextRecognizer,
-  Transcriber,
-} from './models/roles.js';

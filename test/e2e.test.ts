@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { createEngine, type Engine } from '../src/index.js';
-import { fixtureEngineOptions } from './helpers/e2e-fixture-models.js';
 import { textPng } from './helpers/docs-visual-images.js';
 import { scannedPdf, textPdf } from './helpers/docs-visual-pdfs.js';
+import { fixtureEngineOptions } from './helpers/e2e-fixture-models.js';
 import { silence, synthesizeSpeech, writeWav } from './helpers/speech-tones.js';
 
 async function solidPng(rgb: [number, number, number]): Promise<Buffer> {

@@ -95,7 +95,13 @@ export async function indexFile(file: SourceFile, context: IndexFileContext): Pr
         upsertSources: [sourceRecord(file, { contentHash, pipelineKey, modality, segments })],
         removeContent: await staleContent(store, previous, contentHash),
       });
-      return { path: file.path, status: 'indexed', modality, segments, notes: ['same content as an indexed file'] };
+      return {
+        path: file.path,
+        status: 'indexed',
+        modality,
+        segments,
+        notes: ['same content as an indexed file'],
+      };
     }
 
     const notes: string[] = [];

@@ -32,7 +32,11 @@ export type IngestProgressEvent =
   | { type: 'file-start'; path: string; index: number; total: number }
   | { type: 'file-done'; outcome: FileOutcome; index: number; total: number };
 
-export function summarize(files: FileOutcome[], aborted: boolean, durationMs: number): IngestReport {
+export function summarize(
+  files: FileOutcome[],
+  aborted: boolean,
+  durationMs: number,
+): IngestReport {
   const counts: Record<FileStatus, number> = {
     indexed: 0,
     unchanged: 0,

@@ -76,7 +76,9 @@ export function formatStatus(status: IndexStatus): string {
   lines.push(`  text   ${status.models.text.id}`);
   lines.push(`  vision ${status.models.vision?.id ?? '(none)'}`);
   lines.push(`  speech ${status.models.speech?.id ?? '(none)'}`);
-  lines.push(`  ocr    ${status.models.ocr ? `tesseract (${status.models.ocr.languages})` : 'off'}`);
+  lines.push(
+    `  ocr    ${status.models.ocr ? `tesseract (${status.models.ocr.languages})` : 'off'}`,
+  );
   for (const limit of status.modelLimits) lines.push(`  note: ${limit}`);
 
   const files = Object.entries(status.files)

@@ -1,8 +1,8 @@
 /** `mmrag ingest PATH...` and `mmrag sync PATH...`. */
 import { modelSetLimits } from '../../../config/model-sets.js';
+import { type GlobalFlags, openCli, printJson } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatIngestSummary } from '../format.js';
-import { type GlobalFlags, openCli, printJson } from '../context.js';
 import { createIngestProgress, progressWanted } from '../progress.js';
 
 export interface IngestFlags extends GlobalFlags {
@@ -23,7 +23,8 @@ export async function runIngest(
   const onInterrupt = () => {
     if (stop.signal.aborted) process.exit(ExitCode.interrupted);
     stop.abort();
-    if (!cli.json) process.stderr.write('\nStopping after the current file (Ctrl-C again to quit now)\n');
+    if (!cli.json)
+      process.stderr.write('\nStopping after the current file (Ctrl-C again to quit now)\n');
   };
   process.on('SIGINT', onInterrupt);
 
@@ -42,7 +43,8 @@ export async function runIngest(
     });
     progress.stop();
 
-    if (cli.json) printJson({ index: cli.engine.indexDir, models: cli.engine.models.name, ...report });
+    if (cli.json)
+      printJson({ index: cli.engine.indexDir, models: cli.engine.models.name, ...report });
     else process.stdout.write(`${formatIngestSummary(report)}\n`);
 
     if (report.aborted) return ExitCode.interrupted;

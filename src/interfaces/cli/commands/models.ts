@@ -1,7 +1,7 @@
 /** `mmrag models list` and `mmrag models pull`. */
 import { modelSetLimits, NAMED_MODEL_SETS, resolveModelSet } from '../../../config/model-sets.js';
-import { ExitCode } from '../exit-codes.js';
 import { type GlobalFlags, openCli, printJson } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
 
 export async function runModelsList(flags: GlobalFlags): Promise<number> {
   const sets = Object.keys(NAMED_MODEL_SETS).map((name) => {

@@ -1,9 +1,10 @@
 /** `mmrag search [QUERY] [--image FILE]`. */
-import { type Modality, MODALITIES } from '../../../types.js';
+
 import { MmragError } from '../../../errors.js';
+import { MODALITIES, type Modality } from '../../../types.js';
+import { type GlobalFlags, openCli, printJson } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatResults } from '../format.js';
-import { type GlobalFlags, openCli, printJson } from '../context.js';
 
 export interface SearchFlags extends GlobalFlags {
   image?: string;
@@ -35,7 +36,8 @@ export async function runSearch(words: string[], flags: SearchFlags): Promise<nu
     if (cli.json) {
       printJson({ query: { text, image: flags.image ?? null }, ...response });
     } else {
-      if (response.imageText) process.stdout.write(`Words in the query image: ${response.imageText}\n\n`);
+      if (response.imageText)
+        process.stdout.write(`Words in the query image: ${response.imageText}\n\n`);
       process.stdout.write(`${formatResults(response.results)}\n`);
     }
     return ExitCode.ok;

@@ -1,7 +1,8 @@
 /** `mmrag status` and `mmrag remove PATH...`. */
+
+import { type GlobalFlags, openCli, printJson } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatStatus } from '../format.js';
-import { type GlobalFlags, openCli, printJson } from '../context.js';
 
 export async function runStatus(flags: GlobalFlags): Promise<number> {
   const cli = await openCli(flags, { readOnly: true });
