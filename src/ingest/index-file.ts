@@ -214,8 +214,10 @@ async function extractAndEmbed(
       thumbnail: piece.thumbnail,
     });
   };
-  textPieces.forEach((piece, i) => add(piece, textVectors[i]!, 'text'));
-  if (imageTextEmbedder) imagePieces.forEach((piece, i) => add(piece, imageVectors[i]!, 'vision'));
+  for (const [i, piece] of textPieces.entries()) add(piece, textVectors[i]!, 'text');
+  for (const [i, piece] of imagePieces.entries()) {
+    if (imageVectors[i]) add(piece, imageVectors[i], 'vision');
+  }
   return stored;
 }
 
