@@ -34,6 +34,9 @@ interface Piece {
 const BATCH_TEXTS = 256;
 const BATCH_CHARS = 1 << 20;
 
+/** Characters the sentence segmenter reads at a time (see `sentenceSpans`). */
+const SENTENCE_WINDOW = 2048;
+
 /** A cut by estimate aims this far below the window, so most pieces fit on the first try. */
 const ESTIMATE_MARGIN = 0.9;
 
@@ -245,14 +248,48 @@ function cutPoint(text: string, start: number, end: number): number {
   return end;
 }
 
-/** Sentence spans inside `span`, trimmed, empty ones dropped. */
+/**
+ * Sentence spans inside `span`, trimmed, empty ones dropped. V8's segmenter pays for the whole
+ * string at every step (a 1 MB text takes minutes), so it reads windows of SENTENCE_WINDOW
+ * characters; the last sentence of a window may be cut short, so the next window starts there.
+ * A sentence that fills a whole window is ended at its last white space: it is far over any
+ * window the packer fills anyway, and gets cut at word bounds later.
+ */
 function sentenceSpans(text: string, span: Piece): Piece[] {
   const segmenter = new Intl.Segmenter(undefined, { granularity: 'sentence' });
   const spans: Piece[] = [];
-  for (const { index, segment } of segmenter.segment(text.slice(span.start, span.end))) {
-    const start = span.start + index;
-    const trimmed = trim(text, { start, end: start + segment.length, tokens: 0 });
+  const push = (start: number, end: number) => {
+    const trimmed = trim(text, { start, end, tokens: 0 });
     if (trimmed) spans.push(trimmed);
+  };
+
+  let position = span.start;
+  while (position < span.end) {
+    const windowEnd = Math.min(span.end, position + SENTENCE_WINDOW);
+    const bounds: number[] = [];
+    for (const { index } of segmenter.segment(text.slice(position, windowEnd))) {
+      if (index > 0) bounds.push(position + index);
+    }
+
+    if (windowEnd === span.end) {
+      for (const bound of bounds) {
+        push(position, bound);
+        position = bound;
+      }
+      push(position, windowEnd);
+      break;
+    }
+
+    if (bounds.length === 0) {
+      const cut = cutPoint(text, position, windowEnd);
+      push(position, cut);
+      position = cut;
+      continue;
+    }
+    for (const bound of bounds) {
+      push(position, bound);
+      position = bound;
+    }
   }
   return spans;
 }
