@@ -184,9 +184,7 @@ async function extractAndEmbed(
   const imagePieces = pieces.filter((piece) => piece.kind === 'image' && piece.image);
 
   if (textPieces.length === 0 && (imagePieces.length === 0 || !imageTextEmbedder)) {
-    throw new MmragError('FILE_EMPTY', 'No text, speech or picture was found in the file.', {
-      subject: file.path,
-    });
+    throw nothingFound(file.path, type, imageTextEmbedder !== undefined);
   }
 
   const textVectors = await textEmbedder.embed(
@@ -231,6 +229,19 @@ async function readSource(file: SourceFile): Promise<Uint8Array> {
       cause: error,
     });
   }
+}
+
+function nothingFound(path: string, type: SniffedType, canEmbedImages: boolean): MmragError {
+  if (!canEmbedImages && (type.modality === 'image' || type.modality === 'pdf')) {
+    return new MmragError(
+      'FILE_EMPTY',
+      'OCR found no words, and finding pictures by what they show needs an image-text model.',
+      { subject: path, hint: 'Use the full model set (`mmrag models pull`) to index it.' },
+    );
+  }
+  return new MmragError('FILE_EMPTY', 'No text, speech or picture was found in the file.', {
+    subject: path,
+  });
 }
 
 function unsupported(path: string): MmragError {
@@ -311,7 +322,10 @@ function failureOutcome(path: string, modality: Modality | undefined, error: unk
       status: SKIP_CODES.has(error.code) ? 'skipped' : 'failed',
       segments: 0,
       code: error.code,
-      reason: error.message,
+      // The report already names the file; a message that starts with its path need not.
+      reason: error.message.startsWith(`${path}: `)
+        ? error.message.slice(path.length + 2)
+        : error.message,
     };
   }
   // An error nobody planned for is still this file's alone; keep what it said.
