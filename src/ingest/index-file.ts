@@ -9,8 +9,10 @@ import type { Limits } from '../config/options.js';
 import { type ErrorCode, MmragError } from '../errors.js';
 import type { ExtractContext, SniffedType } from '../extract/extractor.js';
 import type { ModelProvider } from '../models/model-provider.js';
+import { fsPathFromDisplay } from '../sources/display-path.js';
 import { hashBytes } from '../sources/hash.js';
 import { sniffType } from '../sources/sniff.js';
+import type { WalkedFile } from '../sources/walk.js';
 import type { SourceRecord, Store } from '../store/store.js';
 import type { EmbeddedSegment, ExtractedSegment, Modality, SourceFile } from '../types.js';
 import { extractorFor } from './extractors.js';
@@ -221,7 +223,9 @@ async function extractAndEmbed(
 
 async function readSource(file: SourceFile): Promise<Uint8Array> {
   try {
-    return await readFile(file.realPath);
+    // Names that are not UTF-8 only open through the walker's byte path.
+    const fsPath = (file as Partial<WalkedFile>).fsPath ?? fsPathFromDisplay(file.realPath);
+    return await readFile(fsPath);
   } catch (error) {
     throw new MmragError('FILE_UNREADABLE', `Cannot read the file: ${(error as Error).message}.`, {
       subject: file.path,
