@@ -4,6 +4,7 @@
  * "Models"); `lite` needs no download at all and says what it cannot do.
  */
 import { z } from 'zod';
+import { GLOVE_MODEL_ID } from '../models/lite/glove-model.js';
 
 export const textModelSchema = z.object({
   /** A hub id or an absolute folder in hub layout. */
@@ -56,7 +57,7 @@ export type ModelSet = z.infer<typeof modelSetSchema>;
 export type ModelSetInput = z.input<typeof modelSetSchema>;
 
 /** The id under which the lite text embedder is built into the models folder. */
-export const GLOVE_MODEL_ID = 'mmrag/glove-sif-100d';
+export { GLOVE_MODEL_ID };
 
 const FULL: ModelSetInput = {
   name: 'full',
