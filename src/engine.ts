@@ -17,7 +17,7 @@ import { createModelProvider, type ModelProvider } from './models/model-provider
 import { type SearchOptions, type SearchResponse, search } from './retrieve/search.js';
 import { openLanceStore } from './store/lancedb/index.js';
 import type { SourceRecord, SpaceInfo, Store } from './store/store.js';
-import type { Modality, RgbImage, SpaceName } from './types.js';
+import type { Modality, RgbImage, SpaceName, StoredSegment } from './types.js';
 
 export interface EngineQuery {
   text?: string;
@@ -38,6 +38,12 @@ export interface IndexStatus {
   failed: Pick<SourceRecord, 'path' | 'reason'>[];
 }
 
+export interface IndexedSegment {
+  segment: StoredSegment;
+  /** Indexed paths with this content, first indexed first. Empty when none is left. */
+  paths: string[];
+}
+
 export interface Engine {
   readonly indexDir: string;
   readonly models: ModelSet;
@@ -49,6 +55,15 @@ export interface Engine {
   /** Loads every model of the set, downloading what is missing; for `mmrag models pull`. */
   pullModels(): Promise<void>;
   getThumbnail(segmentId: string): Promise<Uint8Array | undefined>;
+  /** A stored segment and every indexed path holding its content; undefined when not indexed. */
+  getSegment(segmentId: string): Promise<IndexedSegment | undefined>;
+  /** Every path the index knows, indexed, skipped or failed, sorted by path. */
+  listSources(): Promise<SourceRecord[]>;
+  /**
+   * Takes the writer lock now and keeps it until `close`, creating an empty index when there is
+   * none. A server does this at start, so searches never race a switch of stores mid-request.
+   */
+  openForWriting(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -186,6 +201,21 @@ class DefaultEngine implements Engine {
 
   async getThumbnail(segmentId: string): Promise<Uint8Array | undefined> {
     return (await this.openStore('read')).getThumbnail(segmentId);
+  }
+
+  async getSegment(segmentId: string): Promise<IndexedSegment | undefined> {
+    const store = await this.openStore('read');
+    const [segment] = await store.getSegments([segmentId]);
+    if (!segment) return undefined;
+    return { segment, paths: await store.pathsForContent(segment.contentHash) };
+  }
+
+  async listSources(): Promise<SourceRecord[]> {
+    return (await this.openStore('read')).listSources();
+  }
+
+  async openForWriting(): Promise<void> {
+    await this.openStore('write');
   }
 
   async close(): Promise<void> {
