@@ -104,6 +104,27 @@ describe('chunkText', () => {
     assert.equal(pieces.map((p) => p.text).join(' '), text);
   });
 
+  test('maxChars cuts a run a word-level tokenizer counts as one token (issue 3, case 13)', async () => {
+    // A GloVe-style count: one token per word, however long, plus 2 special tokens.
+    const countTokens = async (texts: string[]) =>
+      texts.map((text) => 2 + text.split(/\s+/).filter(Boolean).length);
+    const run = 'abcdefghij'.repeat(100_000);
+    const prose = Array.from({ length: 200 }, (_, i) => sentence(i)).join(' ');
+    const pieces = await chunkText([bodySegment(run), bodySegment(prose, run.length + 1)], {
+      maxTokens: 256,
+      maxChars: 4096,
+      countTokens,
+    });
+
+    const runPieces = pieces.filter((piece) => piece.locator.charStart! < run.length);
+    assert.equal(runPieces.map((piece) => piece.text).join(''), run);
+    assert.ok(pieces.every((piece) => piece.text!.length <= 4096));
+    // Prose still breaks at sentence ends, now inside the character bound too.
+    const prosePieces = pieces.filter((piece) => piece.locator.charStart! > run.length);
+    assert.ok(prosePieces.length > 1);
+    assert.ok(prosePieces.every((piece) => /^Sentence number \d+ .*today\.$/.test(piece.text!)));
+  });
+
   test('short segments pass unchanged, image segments untouched, blank ones dropped', async () => {
     const { countTokens } = wordPieceCounter();
     const short = bodySegment('A short note.');

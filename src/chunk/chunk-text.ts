@@ -17,6 +17,12 @@ export interface ChunkOptions {
   countTokens: (texts: string[]) => Promise<number[]>;
   /** Sentences of the previous piece repeated at the start of the next. @default 0 */
   overlapSentences?: number;
+  /**
+   * The most characters one piece may have, whatever its token count. A word-level tokenizer
+   * counts a 10 MB run without spaces as one token; this keeps such a run from becoming one
+   * 10 MB piece. @default Infinity
+   */
+  maxChars?: number;
 }
 
 /** A piece by offsets into the segment text, with its known or estimated token count. */
@@ -47,6 +53,7 @@ export async function chunkText(
 ): Promise<ExtractedSegment[]> {
   const { maxTokens, countTokens } = options;
   const overlapSentences = options.overlapSentences ?? 0;
+  const maxChars = options.maxChars ?? Number.POSITIVE_INFINITY;
   if (!(Number.isInteger(maxTokens) && maxTokens > 0)) {
     throw new MmragError('CONFIG', `maxTokens must be a positive integer, got ${maxTokens}.`, {
       subject: String(maxTokens),
@@ -69,7 +76,15 @@ export async function chunkText(
   const isText = (segment: ExtractedSegment) =>
     segment.kind !== 'image' && segment.text !== undefined;
   const texts = segments.filter(isText).map((segment) => segment.text!);
-  const totals = await counter.count(texts);
+
+  // A text over maxChars is split whatever its count, so it is not counted whole: on a
+  // many-megabyte text that count is the slowest step of all.
+  const short = texts.filter((text) => text.length <= maxChars);
+  const shortCounts = await counter.count(short);
+  let nextShort = 0;
+  const totals = texts.map((text) =>
+    text.length <= maxChars ? shortCounts[nextShort++]! : Number.POSITIVE_INFINITY,
+  );
 
   const out: ExtractedSegment[] = [];
   let next = 0;
@@ -84,15 +99,15 @@ export async function chunkText(
     const whole = trim(text, { start: 0, end: text.length, tokens });
     if (!whole) continue;
 
-    if (tokens <= maxTokens && whole.start === 0 && whole.end === text.length) {
+    const fits = tokens <= maxTokens && whole.end - whole.start <= maxChars;
+    if (fits && whole.start === 0 && whole.end === text.length) {
       out.push(segment);
       continue;
     }
 
-    const pieces =
-      tokens <= maxTokens
-        ? [whole]
-        : await splitToFit(text, whole, { maxTokens, overhead, overlapSentences, counter });
+    const pieces = fits
+      ? [whole]
+      : await splitToFit(text, whole, { maxTokens, maxChars, overhead, overlapSentences, counter });
     for (const piece of pieces) out.push(pieceSegment(segment, text, piece));
   }
   return out;
@@ -100,20 +115,22 @@ export async function chunkText(
 
 interface SplitContext {
   maxTokens: number;
+  maxChars: number;
   overhead: number;
   overlapSentences: number;
   counter: BatchCounter;
 }
 
 async function splitToFit(text: string, span: Piece, context: SplitContext): Promise<Piece[]> {
-  const { maxTokens, overhead, counter } = context;
+  const { maxTokens, maxChars, overhead, counter } = context;
+  const tooLong = (piece: Piece) => piece.tokens > maxTokens || piece.end - piece.start > maxChars;
 
   // Sentences, counted in batches; the sum of their counts estimates a pack's count. A span that
   // is one sentence (a run with no sentence end) already has its count.
   const sentences = sentenceSpans(text, span);
   const single =
     sentences.length === 1 && sentences[0]!.end - sentences[0]!.start === span.end - span.start;
-  if (single) sentences[0]!.tokens = span.tokens;
+  if (single && Number.isFinite(span.tokens)) sentences[0]!.tokens = span.tokens;
   else {
     const counts = await counter.count(sentences.map((s) => text.slice(s.start, s.end)));
     sentences.forEach((sentence, i) => {
@@ -125,7 +142,7 @@ async function splitToFit(text: string, span: Piece, context: SplitContext): Pro
 
   // Every estimate is checked with one real count; only what is still over is cut again.
   for (;;) {
-    const over = pieces.filter((piece) => !piece.estimated && piece.tokens > maxTokens);
+    const over = pieces.filter((piece) => !piece.estimated && tooLong(piece));
     const estimated = pieces.filter((piece) => piece.estimated);
     if (over.length === 0 && estimated.length === 0) break;
 
@@ -137,11 +154,11 @@ async function splitToFit(text: string, span: Piece, context: SplitContext): Pro
 
     const nextPieces: Piece[] = [];
     for (const piece of pieces) {
-      if (piece.tokens <= maxTokens)
+      if (!tooLong(piece))
         nextPieces.push({ start: piece.start, end: piece.end, tokens: piece.tokens });
       else if (piece.sentences && piece.sentences.length > 1) {
         nextPieces.push(...halveSentences(piece.sentences, overhead));
-      } else nextPieces.push(...cutByEstimate(text, piece, maxTokens));
+      } else nextPieces.push(...cutByEstimate(text, piece, maxTokens, maxChars));
     }
     pieces = nextPieces;
   }
@@ -151,7 +168,7 @@ async function splitToFit(text: string, span: Piece, context: SplitContext): Pro
 
 /** Greedy packing by summed sentence counts; a sentence over the window stands alone. */
 function packSentences(sentences: Piece[], context: SplitContext): Piece[] {
-  const { maxTokens, overhead, overlapSentences } = context;
+  const { maxTokens, maxChars, overhead, overlapSentences } = context;
   const pieces: Piece[] = [];
   let current: Piece[] = [];
   let tokens = overhead;
@@ -165,18 +182,20 @@ function packSentences(sentences: Piece[], context: SplitContext): Piece[] {
 
   for (const sentence of sentences) {
     const own = sentence.tokens - overhead;
-    if (sentence.tokens > maxTokens) {
+    if (sentence.tokens > maxTokens || sentence.end - sentence.start > maxChars) {
       close();
       pieces.push({ ...sentence });
       continue;
     }
-    if (current.length > 0 && tokens + own > maxTokens) {
+    const wide = current.length > 0 && sentence.end - current[0]!.start > maxChars;
+    if (current.length > 0 && (tokens + own > maxTokens || wide)) {
       const carried = overlapSentences > 0 ? current.slice(-overlapSentences) : [];
       close();
 
       // Overlap only where it fits beside the next sentence; it is context, not content.
       for (const previous of carried) {
         if (tokens + (previous.tokens - overhead) + own > maxTokens) break;
+        if (sentence.end - previous.start > maxChars) break;
         current.push(previous);
         tokens += previous.tokens - overhead;
       }
@@ -217,10 +236,13 @@ function halveSentences(sentences: Piece[], overhead: number): Piece[] {
  * Cuts a span into pieces of an estimated size, at the last white space before each cut (or
  * exactly there when a long stretch has none), from its measured characters-per-token ratio.
  */
-function cutByEstimate(text: string, piece: Piece, maxTokens: number): Piece[] {
+function cutByEstimate(text: string, piece: Piece, maxTokens: number, maxChars: number): Piece[] {
   const length = piece.end - piece.start;
   const ratio = length / Math.max(piece.tokens, 1);
-  const target = Math.max(1, Math.min(length - 1, Math.floor(maxTokens * ratio * ESTIMATE_MARGIN)));
+  const byTokens = Number.isFinite(piece.tokens)
+    ? Math.floor(maxTokens * ratio * ESTIMATE_MARGIN)
+    : Number.POSITIVE_INFINITY;
+  const target = Math.max(1, Math.min(length - 1, byTokens, maxChars));
   if (length <= 1) return []; // A single character over the window can never fit.
 
   const pieces: Piece[] = [];

@@ -29,6 +29,13 @@ export interface IndexFileContext {
   signal?: AbortSignal;
 }
 
+/**
+ * Characters a piece may hold per token of the window. Subword tokenizers bound pieces by their
+ * counts; a word-level one (the lite GloVe model) counts a 10 MB run without spaces as a single
+ * token, and this ceiling still cuts it into pieces a person can read and a snippet can show.
+ */
+const MAX_CHARS_PER_TOKEN = 16;
+
 /** Errors that mean "nothing to index here" rather than "something is wrong". */
 const SKIP_CODES: ReadonlySet<ErrorCode> = new Set(['FILE_UNSUPPORTED', 'NO_SPEECH', 'FILE_EMPTY']);
 
@@ -180,6 +187,7 @@ async function extractAndEmbed(
 
   const pieces = await chunkText(extraction.segments, {
     maxTokens: textEmbedder.maxTokens,
+    maxChars: textEmbedder.maxTokens * MAX_CHARS_PER_TOKEN,
     countTokens: (texts) => textEmbedder.countTokens(texts),
   });
   const textPieces = pieces.filter((piece) => piece.kind !== 'image' && piece.text?.trim());
