@@ -7,6 +7,7 @@ import { isUserError, MmragError } from '../../errors.js';
 import { runIngest } from './commands/ingest.js';
 import { runModelsList, runModelsPull } from './commands/models.js';
 import { runSearch } from './commands/search.js';
+import { runServe } from './commands/serve.js';
 import { runRemove, runStatus } from './commands/status.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 
@@ -86,6 +87,23 @@ export function buildProgram(): Command {
       .description('remove files, or everything under folders, from the index')
       .argument('<paths...>', 'files or folders'),
   ).action((paths, flags) => runRemove(paths, flags).then(setExit));
+
+  withGlobalFlags(
+    program
+      .command('serve')
+      .description('serve the HTTP API and web UI on the index (http://127.0.0.1:7700)')
+      .option(
+        '--host <address>',
+        'address to listen on (beyond loopback needs --api-key)',
+        '127.0.0.1',
+      )
+      .option('--port <n>', 'port to listen on', '7700')
+      .option('--api-key <key>', 'require this key on every API request (env MMRAG_API_KEY)')
+      .option('--allow-root <dir...>', 'folders below which clients may ingest paths (repeatable)')
+      .option('--cors <origin...>', 'browser origins allowed to call the API (default: none)')
+      .option('--max-upload-mb <n>', 'largest request body (uploads), in MB', '100')
+      .option('--log', 'log every request on stderr'),
+  ).action((flags) => runServe(flags).then(setExit));
 
   const models = program.command('models').description('the model sets and their downloads');
   withGlobalFlags(models.command('list').description('show the model sets')).action((flags) =>
