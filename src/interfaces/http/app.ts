@@ -57,15 +57,15 @@ export function createApp(options: AppOptions): OpenAPIHono {
   // Request bodies are bounded before anything reads them.
   const limit = bodyLimit({
     maxSize: context.maxUploadBytes,
-    onError: (c) =>
-      errorResponse(
+    onError: (c) => {
+      // The rest of the body is never read, so the connection cannot carry another request.
+      c.header('Connection', 'close');
+      const megabytes = Math.round(context.maxUploadBytes / 2 ** 20);
+      return errorResponse(
         c,
-        new HttpError(
-          413,
-          'TOO_LARGE',
-          `The request is larger than ${Math.round(context.maxUploadBytes / 2 ** 20)} MB.`,
-        ),
-      ),
+        new HttpError(413, 'TOO_LARGE', `The request is larger than ${megabytes} MB.`),
+      );
+    },
   });
   app.use('/v1/*', async (c, next) => (c.req.method === 'GET' ? next() : limit(c, next)));
 
