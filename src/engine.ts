@@ -11,6 +11,7 @@ import { normalizeImage } from './extract/image/index.js';
 import { modelSetKey, readIndexModelSet, writeIndexModelSet } from './index-meta.js';
 import { PIPELINE_VERSION } from './ingest/index-file.js';
 import { type IngestOptions, ingestFiles } from './ingest/ingest-files.js';
+import { finishInterruptedReembed, reembedIndex } from './ingest/reembed-index.js';
 import { removeSources } from './ingest/remove-sources.js';
 import type { FileOutcome, IngestReport } from './ingest/report.js';
 import { createModelProvider, type ModelProvider } from './models/model-provider.js';
@@ -69,28 +70,36 @@ export interface Engine {
 
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   const resolved = resolveOptions(options);
-  const models = await chooseModelSet(resolved);
+  await finishInterruptedReembed(resolved.indexDir);
+  const recorded = await readIndexModelSet(resolved.indexDir);
+  const models = await chooseModelSet(resolved, options.reembed ?? false);
   const provider = createModelProvider({
     set: models,
     modelsDir: resolved.modelsDir,
     offline: resolved.offline,
     onProgress: resolved.onModelProgress,
   });
-  return new DefaultEngine(resolved, models, provider);
+  const engine = new DefaultEngine(resolved, models, provider);
+  engine.reembedPending = recorded !== undefined && modelSetKey(recorded) !== modelSetKey(models);
+  return engine;
 }
 
 /** An existing index keeps its models; asking for others is refused rather than mixed in. */
-async function chooseModelSet(options: ResolvedOptions): Promise<ModelSet> {
+async function chooseModelSet(options: ResolvedOptions, reembed: boolean): Promise<ModelSet> {
   const recorded = await readIndexModelSet(options.indexDir);
   const requested = options.models === undefined ? undefined : resolveModelSet(options.models);
   if (recorded && requested && modelSetKey(recorded) !== modelSetKey(requested)) {
+    // Asked for: the next ingest rebuilds the index with the requested set (reembed-index.ts).
+    if (reembed) return requested;
     throw new MmragError(
       'MODEL_MISMATCH',
       `The index ${options.indexDir} was built with the "${recorded.name}" models ` +
         `(${modelSetKey(recorded)}), not "${requested.name}" (${modelSetKey(requested)}).`,
       {
         subject: options.indexDir,
-        hint: 'Leave out --models to use the index as built, or use a new --index folder.',
+        hint:
+          'Leave out --models to use the index as built, use a new --index folder, or add ' +
+          '--reembed to switch this index to the new models and re-embed every file.',
       },
     );
   }
@@ -101,6 +110,8 @@ class DefaultEngine implements Engine {
   readonly indexDir: string;
   private store: Store | undefined;
   private storeMode: 'read' | 'write' = 'read';
+  /** The index holds other models' vectors; the next ingest re-embeds it (`reembed`). */
+  reembedPending = false;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -122,6 +133,23 @@ class DefaultEngine implements Engine {
     // Every model loads before the first file, so a missing one fails the run at once
     // instead of failing each file in turn.
     await this.provider.loadAll();
+    if (this.reembedPending) {
+      const report = await reembedIndex(absolute, options, {
+        indexDir: this.indexDir,
+        current: store,
+        models: this.models,
+        provider: this.provider,
+        spaces: await this.spaceInfo(),
+        pipelineKey: `v${PIPELINE_VERSION};${modelSetKey(this.models)}`,
+        limits: this.options.limits,
+        closeCurrent: async () => {
+          await this.store?.close();
+          this.store = undefined;
+        },
+      });
+      this.reembedPending = report.aborted;
+      return report;
+    }
     await store.setSpaces(await this.spaceInfo());
     await writeIndexModelSet(this.indexDir, this.models);
 

@@ -79,6 +79,13 @@ export interface EngineOptions {
   limits?: Partial<Limits>;
   /** Open the index for searching only, without taking the writer lock. */
   readOnly?: boolean;
+  /**
+   * When the index was built with other models than `models` asks for, switch it to the new
+   * ones and re-embed every file it holds on the next ingest, instead of refusing with
+   * MODEL_MISMATCH. The old index stays whole and searchable until the new one is complete.
+   * @default false
+   */
+  reembed?: boolean;
   /** Download progress of model files, for progress bars. */
   onModelProgress?: (event: ModelProgressEvent) => void;
 }

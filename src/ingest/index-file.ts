@@ -16,6 +16,7 @@ import type { WalkedFile } from '../sources/walk.js';
 import type { SourceRecord, Store } from '../store/store.js';
 import type { EmbeddedSegment, ExtractedSegment, Modality, SourceFile } from '../types.js';
 import { extractorFor } from './extractors.js';
+import { describeKeyChange } from './pipeline-key.js';
 import type { FileOutcome } from './report.js';
 
 /** Bump when extraction or chunking changes what gets stored, so old content is redone. */
@@ -27,6 +28,8 @@ export interface IndexFileContext {
   pipelineKey: string;
   limits: Limits;
   signal?: AbortSignal;
+  /** The index being replaced by a re-embed, whose records say why each file is redone. */
+  previousIndex?: Store;
 }
 
 /**
@@ -114,14 +117,27 @@ export async function indexFile(file: SourceFile, context: IndexFileContext): Pr
     }
 
     const notes: string[] = [];
-    if (previous && previous.contentHash === contentHash && previous.pipelineKey !== pipelineKey) {
-      notes.push(`re-embedded: the models or pipeline changed (was ${previous.pipelineKey})`);
+    const earlier = previous ?? (await context.previousIndex?.getSource(file.path));
+    if (
+      earlier?.status === 'indexed' &&
+      earlier.contentHash === contentHash &&
+      earlier.pipelineKey !== pipelineKey
+    ) {
+      notes.push(`re-embedded: ${describeKeyChange(earlier.pipelineKey, pipelineKey)}`);
     }
 
+    // The time limit aborts the work itself, so a file over it stops using the CPU too.
+    const deadline = new AbortController();
     const segments = await withTimeout(
-      extractAndEmbed(file, bytes, contentHash, type, context, notes),
-      limits.maxSecondsPerFile,
-      file.path,
+      extractAndEmbed(
+        file,
+        bytes,
+        contentHash,
+        type,
+        { ...context, signal: deadline.signal },
+        notes,
+      ),
+      { seconds: limits.maxSecondsPerFile, path: file.path, controller: deadline },
     );
 
     await store.commit({
@@ -345,20 +361,23 @@ function failureOutcome(path: string, modality: Modality | undefined, error: unk
   return { path, modality, status: 'failed', segments: 0, reason: `unexpected error: ${message}` };
 }
 
-async function withTimeout<T>(work: Promise<T>, seconds: number, path: string): Promise<T> {
+async function withTimeout<T>(
+  work: Promise<T>,
+  { seconds, path, controller }: { seconds: number; path: string; controller: AbortController },
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new MmragError('LIMIT_EXCEEDED', `Processing took longer than ${seconds} s.`, {
-            subject: path,
-            hint: 'Raise limits.maxSecondsPerFile to give it more time.',
-          }),
-        ),
-      seconds * 1000,
-    );
+    timer = setTimeout(() => {
+      const error = new MmragError('LIMIT_EXCEEDED', `Processing took longer than ${seconds} s.`, {
+        subject: path,
+        hint: 'Raise limits.maxSecondsPerFile (or --max-seconds-per-file) to give it more time.',
+      });
+      controller.abort(error);
+      reject(error);
+    }, seconds * 1000);
   });
+  // The abandoned work rejects once it sees the abort; that rejection is expected.
+  work.catch(() => undefined);
   try {
     return await Promise.race([work, timeout]);
   } finally {

@@ -42,6 +42,8 @@ export interface IngestRunContext {
   models: ModelProvider;
   pipelineKey: string;
   limits: Limits;
+  /** The index being replaced by a re-embed, whose records say why each file is redone. */
+  previousIndex?: Store;
 }
 
 export async function ingestFiles(

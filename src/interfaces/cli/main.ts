@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { isUserError, MmragError } from '../../errors.js';
-import { runIngest } from './commands/ingest.js';
+import { runIngest, withIngestFlags } from './commands/ingest.js';
 import { runModelsList, runModelsPull } from './commands/models.js';
 import { runSearch } from './commands/search.js';
 import { runServe } from './commands/serve.js';
@@ -47,21 +47,25 @@ export function buildProgram(): Command {
     .exitOverride();
 
   withGlobalFlags(
-    program
-      .command('ingest')
-      .description('index files and folders (unchanged files are skipped)')
-      .argument('<paths...>', 'files or folders')
-      .option('--hidden', 'also index hidden files and folders')
-      .option('--no-gitignore', 'also index what .gitignore files exclude'),
+    withIngestFlags(
+      program
+        .command('ingest')
+        .description('index files and folders (unchanged files are skipped)')
+        .argument('<paths...>', 'files or folders')
+        .option('--hidden', 'also index hidden files and folders')
+        .option('--no-gitignore', 'also index what .gitignore files exclude'),
+    ),
   ).action((paths, flags) => runIngest(paths, flags, { sync: false }).then(setExit));
 
   withGlobalFlags(
-    program
-      .command('sync')
-      .description('like ingest, and also remove indexed files that vanished from these folders')
-      .argument('<paths...>', 'files or folders')
-      .option('--hidden', 'also index hidden files and folders')
-      .option('--no-gitignore', 'also index what .gitignore files exclude'),
+    withIngestFlags(
+      program
+        .command('sync')
+        .description('like ingest, and also remove indexed files that vanished from these folders')
+        .argument('<paths...>', 'files or folders')
+        .option('--hidden', 'also index hidden files and folders')
+        .option('--no-gitignore', 'also index what .gitignore files exclude'),
+    ),
   ).action((paths, flags) => runIngest(paths, flags, { sync: true }).then(setExit));
 
   withGlobalFlags(

@@ -1,5 +1,11 @@
 /** `mmrag ingest PATH...` and `mmrag sync PATH...`. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Command } from 'commander';
+import { loadConfigFile } from '../../../config/config-file.js';
 import { modelSetLimits } from '../../../config/model-sets.js';
+import type { Limits } from '../../../config/options.js';
+import { MmragError } from '../../../errors.js';
+import type { IngestReport } from '../../../ingest/report.js';
 import { type GlobalFlags, openCli, printJson } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatIngestSummary } from '../format.js';
@@ -8,14 +14,36 @@ import { createIngestProgress, progressWanted } from '../progress.js';
 export interface IngestFlags extends GlobalFlags {
   hidden?: boolean;
   gitignore?: boolean;
+  maxFileMb?: string;
+  maxImageMegapixels?: string;
+  maxAudioMinutes?: string;
+  maxSecondsPerFile?: string;
+  reembed?: boolean;
+  wait?: boolean;
 }
+
+/** The flags `ingest` and `sync` share beyond the global ones. */
+export function withIngestFlags(command: Command): Command {
+  return command
+    .option('--max-file-mb <n>', 'skip files larger than this, in MB (default 512)')
+    .option('--max-image-megapixels <n>', 'skip pictures larger than this (default 100)')
+    .option('--max-audio-minutes <n>', 'skip recordings longer than this (default 240)')
+    .option('--max-seconds-per-file <n>', 'give up on a file after this long (default 600)')
+    .option('--reembed', 'switch an index built with other --models to these, re-embedding all')
+    .option('--wait', 'wait for another process writing to the index instead of stopping');
+}
+
+/** How often a `--wait`ing ingest tries the writer lock again. */
+const LOCK_RETRY_MS = 500;
 
 export async function runIngest(
   paths: string[],
   flags: IngestFlags,
   { sync }: { sync: boolean },
 ): Promise<number> {
-  const cli = await openCli(flags);
+  const config = await loadConfigFile(flags.config);
+  const limits = { ...config.limits, ...limitFlags(flags) };
+  const cli = await openCli(flags, { limits, reembed: flags.reembed ?? false });
   const progress = createIngestProgress(progressWanted(cli.json));
 
   // The first Ctrl-C finishes the file in flight and stops; a second one quits at once.
@@ -34,13 +62,15 @@ export async function runIngest(
         process.stderr.write(`Models "${cli.engine.models.name}": ${limit}.\n`);
       }
     }
-    const report = await cli.engine.ingest(paths, {
-      includeHidden: flags.hidden ?? cli.config.includeHidden,
-      respectGitignore: flags.gitignore ?? cli.config.respectGitignore,
-      sync,
-      signal: stop.signal,
-      onProgress: progress.onProgress,
-    });
+    const run = () =>
+      cli.engine.ingest(paths, {
+        includeHidden: flags.hidden ?? cli.config.includeHidden,
+        respectGitignore: flags.gitignore ?? cli.config.respectGitignore,
+        sync,
+        signal: stop.signal,
+        onProgress: progress.onProgress,
+      });
+    const report = flags.wait ? await waitingForLock(run, cli.json, stop.signal) : await run();
     progress.stop();
 
     if (cli.json)
@@ -54,4 +84,56 @@ export async function runIngest(
     process.off('SIGINT', onInterrupt);
     await cli.close();
   }
+}
+
+/** Runs `run`, trying again while another process holds the writer lock. */
+async function waitingForLock(
+  run: () => Promise<IngestReport>,
+  json: boolean,
+  signal: AbortSignal,
+): Promise<IngestReport> {
+  let told = false;
+  for (;;) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!MmragError.isInstance(error) || error.code !== 'INDEX_LOCKED' || signal.aborted) {
+        throw error;
+      }
+      if (!told && !json) process.stderr.write(`${error.message.split('. ')[0]}; waiting.\n`);
+      told = true;
+      await sleep(LOCK_RETRY_MS);
+    }
+  }
+}
+
+/** The limit flags as engine limits; each must be a positive number. */
+function limitFlags(flags: IngestFlags): Partial<Limits> {
+  const limits: Partial<Limits> = {};
+  const number = (value: string, flag: string) => {
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed <= 0) {
+      throw new MmragError('USAGE', `${flag} must be a positive number, not "${value}".`, {
+        subject: flag,
+      });
+    }
+    return parsed;
+  };
+  if (flags.maxFileMb !== undefined) {
+    limits.maxFileBytes = Math.max(
+      1,
+      Math.round(number(flags.maxFileMb, '--max-file-mb') * 2 ** 20),
+    );
+  }
+  if (flags.maxImageMegapixels !== undefined) {
+    const megapixels = number(flags.maxImageMegapixels, '--max-image-megapixels');
+    limits.maxImagePixels = Math.max(1, Math.round(megapixels * 1e6));
+  }
+  if (flags.maxAudioMinutes !== undefined) {
+    limits.maxAudioSeconds = number(flags.maxAudioMinutes, '--max-audio-minutes') * 60;
+  }
+  if (flags.maxSecondsPerFile !== undefined) {
+    limits.maxSecondsPerFile = number(flags.maxSecondsPerFile, '--max-seconds-per-file');
+  }
+  return limits;
 }
