@@ -3,6 +3,7 @@
  *   mmrag/glove-sif-100d     the lite text embedder, from GloVe vectors (npm)
  *   fixtures/clip-colors     a designed image-text model: colour words ↔ colours
  *   fixtures/whisper-tones   a designed Whisper: pure tones ↔ known words
+ *   fixtures/chat-copy       a designed chat model: quotes the first evidence passage, cited
  * The weights are computed, not trained, so tests can assert what the models do. Builds are
  * deterministic.
  *
@@ -10,6 +11,7 @@
  */
 import { join } from 'node:path';
 import { ensureGloveModel } from '../src/models/lite/glove-model.js';
+import { buildChatCopyFixture } from './fixtures/chat-copy.js';
 import { buildClipColorsFixture } from './fixtures/clip-colors.js';
 import { buildWhisperTonesFixture } from './fixtures/whisper-tones.js';
 
@@ -19,6 +21,7 @@ export async function buildFixtureModels(root = FIXTURE_MODELS_DIR): Promise<str
   await ensureGloveModel({ modelsDir: root });
   await buildClipColorsFixture(join(root, 'fixtures', 'clip-colors'));
   await buildWhisperTonesFixture(join(root, 'fixtures', 'whisper-tones'));
+  await buildChatCopyFixture(join(root, 'fixtures', 'chat-copy'));
   return root;
 }
 

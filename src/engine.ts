@@ -4,7 +4,13 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type ModelSet, modelSetLimits, resolveModelSet } from './config/model-sets.js';
+import { type AskOptions, type AskStream, ask } from './answer/index.js';
+import {
+  type GeneratorConfig,
+  type ModelSet,
+  modelSetLimits,
+  resolveModelSet,
+} from './config/model-sets.js';
 import { type EngineOptions, type ResolvedOptions, resolveOptions } from './config/options.js';
 import { MmragError } from './errors.js';
 import { normalizeImage } from './extract/image/index.js';
@@ -56,6 +62,13 @@ export interface Engine {
   /** Loads every model of the set, downloading what is missing; for `mmrag models pull`. */
   pullModels(): Promise<void>;
   getThumbnail(segmentId: string): Promise<Uint8Array | undefined>;
+  /** The chat model `ask` answers with; null answers extractively (no model). */
+  readonly generator: GeneratorConfig | null;
+  /**
+   * Answers a question from the index with numbered citations. Iterate the stream for text as
+   * it is written; await `result` for the checked answer. Stop it with `options.signal`.
+   */
+  ask(question: string | EngineQuery, options?: AskOptions): AskStream;
   /** A stored segment and every indexed path holding its content; undefined when not indexed. */
   getSegment(segmentId: string): Promise<IndexedSegment | undefined>;
   /** Every path the index knows, indexed, skipped or failed, sorted by path. */
@@ -78,6 +91,16 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     modelsDir: resolved.modelsDir,
     offline: resolved.offline,
     onProgress: resolved.onModelProgress,
+    // The generator is not part of what an index was built with: options and the environment
+    // win, then the requested set's entry, then the one recorded with the index.
+    generator:
+      resolved.generator !== undefined
+        ? resolved.generator
+        : ((resolved.models === undefined
+            ? undefined
+            : resolveModelSet(resolved.models).generator) ??
+          models.generator ??
+          null),
   });
   const engine = new DefaultEngine(resolved, models, provider);
   engine.reembedPending = recorded !== undefined && modelSetKey(recorded) !== modelSetKey(models);
@@ -223,8 +246,26 @@ class DefaultEngine implements Engine {
     };
   }
 
+  get generator(): GeneratorConfig | null {
+    return this.provider.generatorConfig;
+  }
+
+  ask(question: string | EngineQuery, options: AskOptions = {}): AskStream {
+    const request = typeof question === 'string' ? { text: question } : question;
+    return ask({ question: request.text ?? '' }, options, {
+      search: (searchOptions) => this.search(request, searchOptions),
+      store: () => this.openStore('read'),
+      generator: () => this.provider.generator(),
+      queryImage: () => encodedQueryImage(request.image),
+    });
+  }
+
   async pullModels(): Promise<void> {
     await this.provider.loadAll();
+    // A local chat model is a download too; a remote one has nothing to fetch.
+    if (this.provider.generatorConfig && !('remote' in this.provider.generatorConfig)) {
+      await this.provider.generator();
+    }
   }
 
   async getThumbnail(segmentId: string): Promise<Uint8Array | undefined> {
@@ -300,6 +341,17 @@ class DefaultEngine implements Engine {
     });
     return normalized.image;
   }
+}
+
+/** The question's picture as encoded bytes, for a generator that reads images. */
+async function encodedQueryImage(
+  image: EngineQuery['image'],
+): Promise<{ bytes: Uint8Array; mimeType: string } | undefined> {
+  if (image === undefined || (typeof image === 'object' && 'data' in image)) return undefined;
+  const bytes = typeof image === 'string' ? await readFile(image) : image;
+  const png = bytes[0] === 0x89 && bytes[1] === 0x50;
+  const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
+  return { bytes, mimeType: png ? 'image/png' : jpeg ? 'image/jpeg' : 'image/webp' };
 }
 
 async function exists(path: string): Promise<boolean> {

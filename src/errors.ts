@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'FILE_ENCRYPTED'
   | 'NO_SPEECH'
   | 'LIMIT_EXCEEDED'
-  | 'ABORTED';
+  | 'ABORTED'
+  | 'REMOTE_FAILED'; // a model server refused, failed or sent something unreadable
 
 export interface MmragErrorOptions {
   /** The offending value: a path, a model id, a flag. */

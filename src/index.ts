@@ -8,8 +8,22 @@
  * await engine.close();
  */
 
-export type { ModelSet, ModelSetInput } from './config/model-sets.js';
-export { NAMED_MODEL_SETS, resolveModelSet } from './config/model-sets.js';
+export type { AskOptions, AskResult, AskStream, Citation, Evidence } from './answer/index.js';
+export type {
+  GeneratorConfig,
+  GeneratorInput,
+  LocalGeneratorConfig,
+  ModelSet,
+  ModelSetInput,
+  RemoteGeneratorConfig,
+} from './config/model-sets.js';
+export {
+  DEFAULT_LOCAL_GENERATOR,
+  DEFAULT_VISION_GENERATOR,
+  NAMED_MODEL_SETS,
+  parseGeneratorSpec,
+  resolveModelSet,
+} from './config/model-sets.js';
 export type { EngineOptions, FusionOptions, Limits, ModelProgressEvent } from './config/options.js';
 export type { Engine, EngineQuery, IndexStatus } from './engine.js';
 export { createEngine } from './engine.js';
@@ -23,6 +37,11 @@ export type {
   IngestReport,
 } from './ingest/report.js';
 export type {
+  ChatMessage,
+  ChatPart,
+  GenerateOptions,
+  Generation,
+  Generator,
   ImageTextEmbedder,
   TextEmbedder,
   TextRecognizer,

@@ -39,6 +39,92 @@ export const ocrModelSchema = z.object({
   languages: z.array(z.string()).default(['eng']),
 });
 
+/** A chat model run in-process through Transformers.js. */
+export const localGeneratorSchema = z.object({
+  /** A hub id or an absolute folder in hub layout with a chat template. */
+  id: z.string().min(1),
+  /** Which weights: `q4` is `onnx/model_q4.onnx`, `q8` is `onnx/model_quantized.onnx`. */
+  dtype: z.enum(['fp32', 'fp16', 'q8', 'q4', 'q4f16']).default('q4'),
+  /** A vision-language model (SmolVLM-style): evidence pictures go in as images. */
+  vision: z.boolean().default(false),
+  /** Prompt plus answer, in tokens. Default: the model's window, at most 4096 on a CPU. */
+  contextTokens: z.number().int().positive().optional(),
+});
+
+/** Any OpenAI-compatible chat-completions server: llama.cpp, Ollama, vLLM, TGI, hosted. */
+export const remoteGeneratorSchema = z.object({
+  /** Up to and including `/v1`, e.g. `http://127.0.0.1:8080/v1`. */
+  baseUrl: z.string().url(),
+  /** The model name the server expects (llama.cpp takes any). */
+  model: z.string().min(1).default('default'),
+  /** The environment variable holding the API key; none is sent when it is unset. */
+  apiKeyEnv: z.string().default('MMRAG_API_KEY'),
+  /** The server's context window in tokens (Ollama's default num_ctx may be smaller). */
+  contextTokens: z.number().int().positive().default(4096),
+  /** Send evidence pictures as `image_url` parts (for a server with a vision model). */
+  images: z.boolean().default(false),
+  /** How long to wait for the first byte, and between streamed chunks. */
+  timeoutMs: z.number().int().positive().default(120_000),
+  /** Retries on 429, 5xx and dropped connections, with backoff. */
+  maxRetries: z.number().int().min(0).max(10).default(3),
+});
+
+const remoteEntrySchema = z.object({ remote: remoteGeneratorSchema });
+
+export type LocalGeneratorConfig = z.infer<typeof localGeneratorSchema>;
+export type RemoteGeneratorConfig = z.infer<typeof remoteGeneratorSchema>;
+export type GeneratorConfig = LocalGeneratorConfig | { remote: RemoteGeneratorConfig };
+
+/**
+ * A string (`local`, `local-vision`, a server's base URL, a hub id or folder), a local model
+ * spelled out, or `{ remote: {...} }`.
+ */
+export const generatorSchema = z.union([
+  z
+    .string()
+    .min(1)
+    .transform((spec): GeneratorConfig => generatorFromString(spec)),
+  localGeneratorSchema,
+  remoteEntrySchema,
+]);
+
+export type GeneratorInput = z.input<typeof generatorSchema>;
+
+/**
+ * The default local chat model (`--generator local`): Qwen2.5-0.5B-Instruct, Apache-2.0, 0.49 B
+ * parameters, 32k context; README "Asking questions" has the figures behind the choice.
+ */
+export const DEFAULT_LOCAL_GENERATOR = 'onnx-community/Qwen2.5-0.5B-Instruct';
+/** The vision-language option (`--generator local-vision`): SmolVLM-256M-Instruct, Apache-2.0. */
+export const DEFAULT_VISION_GENERATOR = 'HuggingFaceTB/SmolVLM-256M-Instruct';
+
+/**
+ * What `--generator` and `MMRAG_GENERATOR` take: `extractive` (or `none`), `local`,
+ * `local-vision`, an `http(s)://` base URL of an OpenAI-compatible server, or a hub id or folder.
+ * Returns null for extractive.
+ */
+export function parseGeneratorSpec(spec: string, remoteModel?: string): GeneratorConfig | null {
+  const value = spec.trim();
+  if (['extractive', 'none', 'off'].includes(value)) return null;
+  return generatorFromString(value, remoteModel);
+}
+
+function generatorFromString(value: string, remoteModel?: string): GeneratorConfig {
+  if (value === 'local') return localGeneratorSchema.parse({ id: DEFAULT_LOCAL_GENERATOR });
+  if (value === 'local-vision') {
+    // SmolVLM's q4 vision encoder is not published for every release; fp32 is 1 GB at most.
+    return localGeneratorSchema.parse({
+      id: DEFAULT_VISION_GENERATOR,
+      vision: true,
+      dtype: 'fp32',
+    });
+  }
+  if (/^https?:\/\//i.test(value)) {
+    return remoteEntrySchema.parse({ remote: { baseUrl: value, model: remoteModel || undefined } });
+  }
+  return localGeneratorSchema.parse({ id: value });
+}
+
 export const modelSetSchema = z.object({
   name: z.string().default('custom'),
   text: textModelSchema,
@@ -48,6 +134,11 @@ export const modelSetSchema = z.object({
   speech: speechModelSchema.nullable(),
   /** null switches OCR off. */
   ocr: ocrModelSchema.nullable(),
+  /**
+   * The chat model `ask` answers with; null or absent answers extractively (no model). Not part
+   * of what an index was built with: it may change at any time.
+   */
+  generator: generatorSchema.nullable().optional(),
 });
 
 export type TextModelConfig = z.infer<typeof textModelSchema>;

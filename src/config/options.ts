@@ -6,7 +6,15 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_EXTRACT_LIMITS } from '../extract/extractor.js';
-import { type ModelSetInput, modelSetSchema, NAMED_MODEL_SETS } from './model-sets.js';
+import {
+  type GeneratorConfig,
+  type GeneratorInput,
+  generatorSchema,
+  type ModelSetInput,
+  modelSetSchema,
+  NAMED_MODEL_SETS,
+  parseGeneratorSpec,
+} from './model-sets.js';
 
 export const fusionSchema = z.object({
   /** Reciprocal rank fusion constant: larger flattens the advantage of the top ranks. */
@@ -45,6 +53,8 @@ export const configFileSchema = z
     includeHidden: z.boolean(),
     respectGitignore: z.boolean(),
     fusion: fusionSchema,
+    /** The chat model of `ask`; null answers extractively. Overrides the model set's. */
+    generator: generatorSchema.nullable(),
     limits: limitsSchema.partial(),
   })
   .partial()
@@ -86,6 +96,12 @@ export interface EngineOptions {
    * @default false
    */
   reembed?: boolean;
+  /**
+   * The chat model `ask` answers with: a hub id or folder, `{ remote: { baseUrl, model,
+   * apiKeyEnv } }`, or null for extractive answers. Overrides the model set's entry.
+   * @default $MMRAG_GENERATOR (as `--generator` takes it), else the model set's, else null
+   */
+  generator?: GeneratorInput | null;
   /** Download progress of model files, for progress bars. */
   onModelProgress?: (event: ModelProgressEvent) => void;
 }
@@ -112,6 +128,8 @@ export interface ResolvedOptions {
   fusion: FusionOptions;
   limits: Limits;
   readOnly: boolean;
+  /** undefined: use the model set's generator. */
+  generator: GeneratorConfig | null | undefined;
   onModelProgress?: (event: ModelProgressEvent) => void;
 }
 
@@ -124,8 +142,19 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
     fusion: fusionSchema.parse(options.fusion ?? {}),
     limits: limitsSchema.parse(options.limits ?? {}),
     readOnly: options.readOnly ?? false,
+    generator: resolveGenerator(options.generator),
     onModelProgress: options.onModelProgress,
   };
 }
 
 export { NAMED_MODEL_SETS };
+
+/** The generator from options, else from `MMRAG_GENERATOR` (+ `MMRAG_GENERATOR_MODEL`). */
+function resolveGenerator(
+  value: GeneratorInput | null | undefined,
+): GeneratorConfig | null | undefined {
+  if (value === null) return null;
+  if (value !== undefined) return generatorSchema.parse(value);
+  const spec = process.env.MMRAG_GENERATOR;
+  return spec ? parseGeneratorSpec(spec, process.env.MMRAG_GENERATOR_MODEL) : undefined;
+}

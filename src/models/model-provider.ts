@@ -2,12 +2,20 @@
  * Turns a model set into role implementations, loading each model the first time it is needed:
  * a search that needs only the text embedder never loads Whisper.
  */
-import type { ModelSet } from '../config/model-sets.js';
+import type { GeneratorConfig, ModelSet } from '../config/model-sets.js';
 import { GLOVE_MODEL_ID } from '../config/model-sets.js';
 import type { ModelProgressEvent } from '../config/options.js';
 import { ensureGloveModel } from './lite/glove-model.js';
-import type { ImageTextEmbedder, TextEmbedder, TextRecognizer, Transcriber } from './roles.js';
+import { createOpenAiChatGenerator } from './remote/openai-chat-generator.js';
+import type {
+  Generator,
+  ImageTextEmbedder,
+  TextEmbedder,
+  TextRecognizer,
+  Transcriber,
+} from './roles.js';
 import { createTesseractRecognizer } from './tesseract/text-recognizer.js';
+import { createTransformersGenerator } from './transformers/generator.js';
 import { createTransformersImageTextEmbedder } from './transformers/image-text-embedder.js';
 import { configureTransformers } from './transformers/runtime.js';
 import { createTransformersTextEmbedder } from './transformers/text-embedder.js';
@@ -18,6 +26,8 @@ export interface ModelProviderOptions {
   modelsDir: string;
   offline: boolean;
   onProgress?: (event: ModelProgressEvent) => void;
+  /** The chat model of `ask`; overrides the set's. undefined: the set's; null: none. */
+  generator?: GeneratorConfig | null;
 }
 
 export interface ModelProvider {
@@ -27,6 +37,10 @@ export interface ModelProvider {
   imageTextEmbedder(): Promise<ImageTextEmbedder | undefined>;
   transcriber(): Promise<Transcriber | undefined>;
   recognizer(): Promise<TextRecognizer | undefined>;
+  /** The chat model of `ask`, loaded on first use; undefined answers extractively. */
+  generator(): Promise<Generator | undefined>;
+  /** The generator's configuration, without loading it. */
+  readonly generatorConfig: GeneratorConfig | null;
   /** Loads every model of the set, downloading what is missing (unless offline). */
   loadAll(): Promise<void>;
   dispose(): Promise<void>;
@@ -79,8 +93,28 @@ export function createModelProvider(options: ModelProviderOptions): ModelProvide
     ? once(async () => createTesseractRecognizer({ languages: ocr.languages }))
     : async () => undefined;
 
+  // A remote generator is a client, not a download: nothing loads until the first answer.
+  const generatorConfig =
+    options.generator !== undefined ? options.generator : (set.generator ?? null);
+  const generator = generatorConfig
+    ? once(async (): Promise<Generator> => {
+        if ('remote' in generatorConfig) {
+          const { remote } = generatorConfig;
+          return createOpenAiChatGenerator({ ...remote, apiKey: process.env[remote.apiKeyEnv] });
+        }
+        return createTransformersGenerator({
+          model: generatorConfig.id,
+          dtype: generatorConfig.dtype,
+          vision: generatorConfig.vision,
+          contextTokens: generatorConfig.contextTokens,
+        });
+      })
+    : async () => undefined;
+
   return {
     set,
+    generator,
+    generatorConfig,
     textEmbedder,
     imageTextEmbedder,
     transcriber,

@@ -68,3 +68,51 @@ export interface Transcriber extends ModelInfo {
   transcribe(audio: Float32Array, options?: CallOptions): Promise<{ text: string }>;
   dispose(): Promise<void>;
 }
+
+/** One part of a chat message: text, or an encoded picture for a model that reads images. */
+export type ChatPart =
+  | { type: 'text'; text: string }
+  | { type: 'image'; image: Uint8Array; mimeType: string };
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string | ChatPart[];
+}
+
+export interface GenerateOptions extends CallOptions {
+  /** The most tokens to write. */
+  maxTokens: number;
+  /** Each piece of answer text, as it is generated. */
+  onText?: (delta: string) => void;
+  /**
+   * Ask the server for a stream of tokens (remote) or stream locally; when false, `onText`
+   * gets the whole answer once. @default true
+   */
+  stream?: boolean;
+}
+
+export interface Generation {
+  text: string;
+  usage: { promptTokens: number; completionTokens: number };
+  /** `stop` when the model ended its answer, `length` when it hit `maxTokens`. */
+  finishReason: 'stop' | 'length';
+}
+
+/**
+ * Writes an answer to a chat. Local (Transformers.js, with the model's chat template) or remote
+ * (an OpenAI-compatible server). An aborted call rejects with an `ABORTED` MmragError.
+ */
+export interface Generator extends ModelInfo {
+  /** Tokens one call may hold, prompt and answer together. */
+  readonly contextTokens: number;
+  /** True when image parts are read as pictures; otherwise they must not be sent. */
+  readonly acceptsImages: boolean;
+  /** Tokens one image part takes in the prompt (0 for a text-only model). */
+  readonly imageTokens: number;
+  /** Tokens of `text` with the model's tokenizer (an upper estimate for a remote model). */
+  countTokens(text: string): Promise<number>;
+  /** Tokens of the whole prompt the messages become, chat template included. */
+  countPromptTokens(messages: ChatMessage[]): Promise<number>;
+  generate(messages: ChatMessage[], options: GenerateOptions): Promise<Generation>;
+  dispose(): Promise<void>;
+}

@@ -26,6 +26,7 @@ const BY_CODE: Partial<Record<ErrorCode, number>> = {
   INDEX_LOCKED: ExitCode.index,
   INDEX_CORRUPT: ExitCode.index,
   ABORTED: ExitCode.interrupted,
+  REMOTE_FAILED: ExitCode.model,
 };
 
 export function exitCodeFor(error: unknown): number {

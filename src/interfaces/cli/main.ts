@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { isUserError, MmragError } from '../../errors.js';
+import { runAsk } from './commands/ask.js';
 import { runIngest, withIngestFlags } from './commands/ingest.js';
 import { runModelsList, runModelsPull } from './commands/models.js';
 import { runSearch } from './commands/search.js';
@@ -80,6 +81,25 @@ export function buildProgram(): Command {
       .option('--after <date>', 'only files modified on or after this date')
       .option('--before <date>', 'only files modified before this date'),
   ).action((words, flags) => runSearch(words, flags).then(setExit));
+
+  withGlobalFlags(
+    program
+      .command('ask')
+      .description('answer a question from the index, citing the files, pages and times used')
+      .argument('[question...]', 'the question')
+      .option('--image <file>', 'a picture the question is about')
+      .option('--k <n>', 'how many search results to consider as evidence (default 8)')
+      .option('--stream', 'print the answer as it is written')
+      .option(
+        '--generator <spec>',
+        'extractive, local, local-vision, a hub id or folder, or an OpenAI-compatible base URL',
+      )
+      .option('--generator-model <name>', 'the model name a remote server expects')
+      .option('--modality <type...>', 'only text, pdf, image or audio (repeat or comma-separate)')
+      .option('--path <prefix...>', 'only files under this path')
+      .option('--after <date>', 'only files modified on or after this date')
+      .option('--before <date>', 'only files modified before this date'),
+  ).action((words, flags) => runAsk(words, flags).then(setExit));
 
   withGlobalFlags(
     program.command('status').description('what is indexed, per modality, and what failed'),
