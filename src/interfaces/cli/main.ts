@@ -7,6 +7,7 @@ import { isUserError, MmragError } from '../../errors.js';
 import { runAsk } from './commands/ask.js';
 import { runIngest, withIngestFlags } from './commands/ingest.js';
 import { runModelsList, runModelsPull } from './commands/models.js';
+import { runMcp } from './commands/mcp.js';
 import { runSearch } from './commands/search.js';
 import { runServe } from './commands/serve.js';
 import { runRemove, runStatus } from './commands/status.js';
@@ -128,6 +129,13 @@ export function buildProgram(): Command {
       .option('--max-upload-mb <n>', 'largest request body (uploads), in MB', '100')
       .option('--log', 'log every request on stderr'),
   ).action((flags) => runServe(flags).then(setExit));
+
+  withGlobalFlags(
+    program
+      .command('mcp')
+      .description('serve the index as MCP tools on stdio (search, ask, ingest, list_sources)')
+      .option('--allow-root <dir...>', 'folders the ingest tool may read (default: this folder)'),
+  ).action((flags) => runMcp(flags).then(setExit));
 
   const models = program.command('models').description('the model sets and their downloads');
   withGlobalFlags(models.command('list').description('show the model sets')).action((flags) =>

@@ -4,7 +4,6 @@
  * (ingest jobs then run beside searches on one store); when another process holds it, the
  * server still searches, read-only.
  */
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -14,6 +13,7 @@ import { isLoopback } from './access.js';
 import { resolveRoots } from './allowed-paths.js';
 import { createApp } from './app.js';
 import { JobQueue } from './job-queue.js';
+import { packageVersion } from './package-version.js';
 import type { ServerContext } from './server-context.js';
 
 export interface ServeOptions {
@@ -44,8 +44,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const require = createRequire(import.meta.url);
-
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 7700;
@@ -71,7 +69,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     uploadsDir: join(engine.indexDir, 'uploads'),
     maxUploadBytes: (options.maxUploadMb ?? 100) * 2 ** 20,
     maxUploadFiles: options.maxUploadFiles ?? 100,
-    version: (require('../../../package.json') as { version: string }).version,
+    version: packageVersion(),
   };
   const app = createApp({
     context,
