@@ -55,7 +55,10 @@ export function resultCard(hit: SearchHit, rank: number, terms: string[]): HTMLE
         h('span', { class: 'hit-name', title: hit.path }, name),
         where ? h('span', { class: 'hit-where' }, where) : null,
       ),
-      hit.snippet ? h('p', { class: 'snippet' }, highlighted(hit.snippet, terms)) : null,
+      // A picture segment's snippet is a placeholder ("[picture]"); the thumbnail says more.
+      hit.snippet && hit.kind !== 'image'
+        ? h('p', { class: 'snippet' }, highlighted(hit.snippet, terms))
+        : null,
     ),
   );
 }
