@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -38,6 +38,11 @@ describe('web UI in Chromium', {
   before(async () => {
     root = await mkdtemp(join(tmpdir(), 'mmrag-browser-'));
     library = await makeBrowserLibrary(root);
+    await mkdir(join(root, 'shared', 'garden'), { recursive: true });
+    await writeFile(
+      join(root, 'shared', 'garden', 'tomatoes.md'),
+      '# Garden\n\nThe tomatoes need water every evening.\n',
+    );
     const indexDir = join(root, 'index');
 
     // The UI builds while the library is indexed: both take seconds.
@@ -49,7 +54,7 @@ describe('web UI in Chromium', {
     await ui;
 
     await writeFixtureConfig(root);
-    server = await startServe({ cwd: root, indexDir });
+    server = await startServe({ cwd: root, indexDir, allowRoots: [join(root, 'shared')] });
     browser = await launchChromium();
     page = await browser.context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
@@ -226,6 +231,20 @@ describe('web UI in Chromium', {
     await page.locator('.source', { hasText: 'hangar.md' }).getByRole('button').click();
     await page.locator('.source-notice', { hasText: 'Removed 1' }).waitFor();
     assert.equal(await page.locator('.source', { hasText: 'hangar.md' }).count(), 0);
+  });
+
+  test('a folder on the allow-list is indexed from the sources page', async () => {
+    await page.goto(`${server.url}/sources`);
+    await page.locator('#folder-path').fill(join(root, 'shared', 'garden'));
+    await page.locator('#folder-path').press('Enter');
+    const job = page.locator('.job').first();
+    await job.locator('.job-text', { hasText: /Done/ }).waitFor();
+    await page.locator('.source', { hasText: 'tomatoes.md' }).waitFor();
+
+    // Outside the allow-list the server refuses, and the page shows its reason.
+    await page.locator('#folder-path').fill(library);
+    await page.locator('#folder-path').press('Enter');
+    await page.locator('.job[data-status="failed"] .banner-error').waitFor();
   });
 
   test('on a narrow window everything sits in one column', async () => {
