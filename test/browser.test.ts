@@ -23,6 +23,8 @@ import { fixtureEngineOptions } from './helpers/e2e-fixture-models.js';
 
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
 
+const API_KEY = 'browser-test-key-0123';
+
 /** Waits in the browser are for things the UI shows; this bounds each one. */
 const UI_TIMEOUT_MS = 20_000;
 
@@ -32,6 +34,7 @@ describe('web UI in Chromium', {
   let root: string;
   let library: string;
   let server: ServerProcess;
+  let keyed: ServerProcess;
   let browser: Browser;
   let page: Page;
 
@@ -54,8 +57,13 @@ describe('web UI in Chromium', {
     await ui;
 
     await writeFixtureConfig(root);
+    // The second server wants a key and shares the index read-only: it starts once the first
+    // holds the writer lock, while Chromium launches.
     server = await startServe({ cwd: root, indexDir, allowRoots: [join(root, 'shared')] });
-    browser = await launchChromium();
+    [keyed, browser] = await Promise.all([
+      startServe({ cwd: root, indexDir, apiKey: API_KEY }),
+      launchChromium(),
+    ]);
     page = await browser.context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
     await mkdir(ARTIFACTS, { recursive: true });
@@ -64,6 +72,7 @@ describe('web UI in Chromium', {
   after(async () => {
     await browser?.close();
     await server?.stop();
+    await keyed?.stop();
     if (root) await rm(root, { recursive: true, force: true });
   });
 
@@ -245,6 +254,25 @@ describe('web UI in Chromium', {
     await page.locator('#folder-path').fill(library);
     await page.locator('#folder-path').press('Enter');
     await page.locator('.job[data-status="failed"] .banner-error').waitFor();
+  });
+
+  test('a server with an API key: the UI asks for it, then searches and shows pictures', async () => {
+    const tab = await browser.context.newPage();
+    await tab.goto(keyed.url);
+    const prompt = tab.locator('dialog.key-dialog[open]');
+    await prompt.waitFor();
+    await prompt.locator('input').fill(API_KEY);
+    await prompt.locator('input').press('Enter');
+    await prompt.waitFor({ state: 'detached' });
+
+    await tab.locator('#query').fill('red');
+    await tab.locator('#query').press('Enter');
+    const card = tab.locator('.result-grid .card').first();
+    await card.waitFor();
+    assert.equal(await card.getAttribute('data-path'), join(library, 'red.png'));
+    // <img> cannot send headers: the picture loads only if the key went into its URL.
+    await card.locator('img').evaluate((img: HTMLImageElement) => img.decode());
+    await tab.close();
   });
 
   test('on a narrow window everything sits in one column', async () => {

@@ -46,11 +46,14 @@ export interface StartServeOptions {
   cwd: string;
   indexDir: string;
   allowRoots?: string[];
+  /** Passed as --api-key. */
+  apiKey?: string;
 }
 
 export function startServe(options: StartServeOptions): Promise<ServerProcess> {
   const args = ['serve', '--index', options.indexDir, '--port', '0', '--json'];
   for (const root of options.allowRoots ?? []) args.push('--allow-root', root);
+  if (options.apiKey) args.push('--api-key', options.apiKey);
   const child = spawn(process.execPath, ['--import', TSX, BIN, ...args], {
     cwd: options.cwd,
     env: { ...process.env, MMRAG_API_KEY: '' },
