@@ -4,7 +4,7 @@
  */
 import { h } from './dom.js';
 
-const MIN_TERM_LENGTH = 2;
+const MIN_TERM_LENGTH = 3;
 
 export function queryTerms(query: string): string[] {
   const words = query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
