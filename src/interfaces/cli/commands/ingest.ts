@@ -70,7 +70,11 @@ export async function runIngest(
         signal: stop.signal,
         onProgress: progress.onProgress,
       });
-    const report = flags.wait ? await waitingForLock(run, cli.json, stop.signal) : await run();
+    const report = flags.wait
+      ? await waitingForLock(run, stop.signal)
+      : await run().catch((error) => {
+          throw withWaitHint(error);
+        });
     progress.stop();
 
     if (cli.json)
@@ -89,7 +93,6 @@ export async function runIngest(
 /** Runs `run`, trying again while another process holds the writer lock. */
 async function waitingForLock(
   run: () => Promise<IngestReport>,
-  json: boolean,
   signal: AbortSignal,
 ): Promise<IngestReport> {
   let told = false;
@@ -100,7 +103,8 @@ async function waitingForLock(
       if (!MmragError.isInstance(error) || error.code !== 'INDEX_LOCKED' || signal.aborted) {
         throw error;
       }
-      if (!told && !json) process.stderr.write(`${error.message.split('. ')[0]}; waiting.\n`);
+      // On stderr even with --json: stdout keeps its one object, and a person sees why it waits.
+      if (!told) process.stderr.write(`${error.message.split('. ')[0]}; waiting.\n`);
       told = true;
       await sleep(LOCK_RETRY_MS);
     }
@@ -136,4 +140,15 @@ function limitFlags(flags: IngestFlags): Partial<Limits> {
     limits.maxSecondsPerFile = number(flags.maxSecondsPerFile, '--max-seconds-per-file');
   }
   return limits;
+}
+
+/** A locked index says, besides what the store says, that `--wait` queues behind the writer. */
+function withWaitHint(error: unknown): unknown {
+  if (!MmragError.isInstance(error) || error.code !== 'INDEX_LOCKED') return error;
+  const said = error.hint ? error.message.slice(0, -error.hint.length - 1) : error.message;
+  return new MmragError('INDEX_LOCKED', said, {
+    subject: error.subject,
+    hint: 'Wait for it to finish, stop it, or run again with --wait to start when it is done.',
+    cause: error,
+  });
 }
