@@ -13,6 +13,7 @@ import { textPng } from './helpers/docs-visual-images.js';
 import { textPdf } from './helpers/docs-visual-pdfs.js';
 import {
   jobEvents,
+  parseEventStream,
   postJson,
   startTestServer,
   type TestServer,
@@ -284,6 +285,40 @@ describe('HTTP API', () => {
     const job = await waitForJob(server, jobId);
     assert.equal(job.status, 'done');
     assert.ok(sawRunning && answered > 0, `answered ${answered} searches during the job`);
+  });
+
+  test('ask answers as JSON with citations that point at the evidence', async () => {
+    const response = await postJson(server, '/v1/ask', { q: 'When do the tomatoes need water?' });
+    assert.equal(response.status, 200, await response.clone().text());
+    const result = (await response.json()) as {
+      answer: string;
+      citations: { n: number; path: string; segmentId: string }[];
+      supported: boolean;
+    };
+    assert.ok(result.answer.length > 0);
+    assert.ok(result.supported);
+    const cite = result.citations.find((c) => c.path === join(library, 'garden.md'));
+    assert.ok(cite, JSON.stringify(result.citations));
+    assert.equal((await server.request(`/v1/media/${cite.segmentId}/file`)).status, 200);
+  });
+
+  test('ask streams tokens, then the cited result, as server-sent events', async () => {
+    const response = await postJson(
+      server,
+      '/v1/ask',
+      { q: 'When do the tomatoes need water?', modalities: ['text'] },
+      { accept: 'text/event-stream' },
+    );
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
+    const events = parseEventStream(await response.text());
+    const tokens = events.filter((event) => event.event === 'token');
+    assert.ok(tokens.length >= 1);
+    assert.ok(tokens.every((event) => typeof (event.data as { text: string }).text === 'string'));
+    const last = events.at(-1)!;
+    assert.equal(last.event, 'result');
+    const result = last.data as { citations: { path: string }[] };
+    assert.ok(result.citations.some((cite) => cite.path === join(library, 'garden.md')));
   });
 
   test('the OpenAPI document lists every endpoint', async () => {

@@ -119,25 +119,45 @@ export const AskBodySchema = z
   .object({ ...searchFields, q: z.string().min(1) })
   .openapi('AskRequest');
 
+const CitationSchema = z
+  .object({
+    n: z.number(),
+    path: z.string(),
+    modality,
+    locator: LocatorSchema,
+    quote: z.string(),
+    segmentId: z.string(),
+  })
+  .openapi('Citation');
+
+const EvidenceSchema = z
+  .object({
+    n: z.number(),
+    path: z.string(),
+    modality,
+    kind: z.string(),
+    locator: LocatorSchema,
+    text: z.string(),
+    segmentId: z.string(),
+    score: z.number(),
+    image: z.boolean(),
+  })
+  .openapi('Evidence');
+
 export const AskResultSchema = z
   .object({
+    question: z.string(),
     answer: z.string(),
-    citations: z.array(
-      z.object({
-        n: z.number(),
-        path: z.string(),
-        modality: z.string(),
-        locator: LocatorSchema,
-        quote: z.string(),
-        segmentId: z.string(),
-      }),
-    ),
-    evidence: z.array(z.unknown()),
+    citations: z.array(CitationSchema),
+    evidence: z.array(EvidenceSchema),
     model: z.string(),
-    usage: z.unknown(),
+    usage: z.object({ promptTokens: z.number(), completionTokens: z.number() }),
     supported: z.boolean(),
+    removedCitations: z.array(z.number()),
+    mode: z.enum(['generated', 'extractive', 'no-evidence']),
+    truncated: z.boolean(),
+    timings: z.object({ retrievalMs: z.number(), packingMs: z.number(), generationMs: z.number() }),
   })
-  .passthrough()
   .openapi('AskResult');
 
 export const IngestBodySchema = z

@@ -10,8 +10,7 @@ import type { Engine } from '../../engine.js';
 import type { IngestReport } from '../../ingest/report.js';
 import { MODALITIES, type Modality } from '../../types.js';
 import { allowedFilesUnder, checkAllowedPath, resolveRoots } from '../http/allowed-paths.js';
-import { describeError, HttpError } from '../http/http-error.js';
-import { askingEngine } from '../http/routes/ask.js';
+import { describeError } from '../http/http-error.js';
 import { describeHit, describeLocator } from './describe-hit.js';
 
 export interface McpServerOptions {
@@ -88,19 +87,7 @@ export async function createMcpServer(options: McpServerOptions): Promise<McpSer
     },
     ({ question, k }) =>
       serial(async () => {
-        const asking = askingEngine(engine);
-        if (!asking) {
-          const message = 'This build of mmrag cannot answer questions; use search.';
-          return failure(new HttpError(501, 'NOT_IMPLEMENTED', message));
-        }
-        const answer = asking.ask(question, { k });
-        for await (const _delta of answer) {
-          // The whole answer is in the result; deltas only matter to a streaming reader.
-        }
-        const result = (await answer.result) as {
-          answer: string;
-          citations: { n: number; path: string; locator: object }[];
-        };
+        const result = await engine.ask(question, { k, stream: false }).result;
         const sources = result.citations
           .map((cite) => {
             const place = describeLocator(cite.locator);

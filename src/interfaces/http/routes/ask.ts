@@ -4,20 +4,11 @@
  */
 import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
-import type { Engine } from '../../../engine.js';
+import type { AskOptions } from '../../../answer/index.js';
 import type { Modality } from '../../../types.js';
-import { describeError, HttpError } from '../http-error.js';
+import { describeError } from '../http-error.js';
 import { AskBodySchema, AskResultSchema, ErrorSchema } from '../schemas.js';
 import type { ServerContext } from '../server-context.js';
-
-/** `engine.ask` as issue 4 defines it: text deltas, and the cited result when they end. */
-export type AnswerStream = AsyncIterable<string> & { result: Promise<unknown> };
-type AskingEngine = Engine & { ask(question: string, options?: object): AnswerStream };
-
-export function askingEngine(engine: Engine): AskingEngine | undefined {
-  const ask = (engine as Partial<AskingEngine>).ask;
-  return typeof ask === 'function' ? (engine as AskingEngine) : undefined;
-}
 
 const ask = createRoute({
   method: 'post',
@@ -33,14 +24,10 @@ const ask = createRoute({
       },
     },
     400: { description: 'Bad request', content: { 'application/json': { schema: ErrorSchema } } },
-    501: {
-      description: 'This build has no answer model',
-      content: { 'application/json': { schema: ErrorSchema } },
-    },
   },
 });
 
-export function askOptions(body: z.infer<typeof AskBodySchema>, signal?: AbortSignal) {
+export function askOptions(body: z.infer<typeof AskBodySchema>, signal?: AbortSignal): AskOptions {
   return {
     k: body.k,
     modalities: body.modalities as Modality[] | undefined,
@@ -53,17 +40,12 @@ export function askOptions(body: z.infer<typeof AskBodySchema>, signal?: AbortSi
 
 export function registerAskRoutes(app: OpenAPIHono, context: ServerContext): void {
   app.openapi(ask, async (c) => {
-    const engine = askingEngine(context.engine);
-    if (!engine) {
-      throw new HttpError(501, 'NOT_IMPLEMENTED', 'This build of mmrag cannot answer questions.');
-    }
+    const { engine } = context;
     const body = c.req.valid('json');
 
     if (!(c.req.header('accept') ?? '').includes('text/event-stream')) {
-      const answer = engine.ask(body.q, askOptions(body, c.req.raw.signal));
-      // Drain the deltas; the result holds the whole answer.
-      for await (const _ of answer);
-      return c.json((await answer.result) as z.infer<typeof AskResultSchema>, 200);
+      const answer = engine.ask(body.q, { ...askOptions(body, c.req.raw.signal), stream: false });
+      return c.json(await answer.result, 200);
     }
 
     return streamSSE(c, async (stream) => {
