@@ -4,7 +4,7 @@
  * reason in the report, and whether a search finds the right file at the right place.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -20,7 +20,9 @@ import {
   fixtureEngineOptions,
   fixtureModelsDir,
 } from './helpers/e2e-fixture-models.js';
+import { makeWorkFolder, spawnMmrag } from './helpers/hostile-cli.js';
 import { makeHostileBatch } from './helpers/hostile-inputs.js';
+import { placeAt, synthesizeSpeech, writeWav } from './helpers/speech-tones.js';
 
 describe('hostile and broken inputs through the engine', () => {
   let engine: Engine;
@@ -274,5 +276,49 @@ describe('hostile and broken inputs through the engine', () => {
     for (const file of report.files.filter((f) => f.status !== 'indexed')) {
       assert.ok(file.reason && file.reason.length > 5, `${file.path} has no reason`);
     }
+  });
+});
+
+describe('limits on the command line', () => {
+  test('going over --max-file-mb, --max-image-megapixels, --max-audio-minutes is reported', async () => {
+    const { work, notes } = await makeWorkFolder(1);
+    await writeFile(join(notes, 'big.txt'), 'word '.repeat(700_000));
+    const pixels = { width: 1200, height: 1000, channels: 3 as const, background: '#3366cc' };
+    await writeFile(join(notes, 'large.png'), await sharp({ create: pixels }).png().toBuffer());
+    const speech = placeAt(70, [{ at: 65, audio: synthesizeSpeech(['hello', 'world']) }]);
+    await writeWav(join(notes, 'long.wav'), [speech], 16_000, 16);
+
+    const flags = [
+      '--max-file-mb',
+      '2.5',
+      '--max-image-megapixels',
+      '1',
+      '--max-audio-minutes',
+      '1',
+    ];
+    const run = await spawnMmrag(['ingest', notes, '--json', ...flags], work).done;
+    assert.equal(run.code, 3, run.stderr);
+    const report = JSON.parse(run.stdout) as IngestReport;
+    const reason = (name: string) => report.files.find((f) => f.path === join(notes, name));
+    assert.match(reason('big.txt')!.reason!, /over the limit.*--max-file-mb/);
+    assert.match(reason('large.png')!.reason!, /pixels/);
+    assert.match(reason('long.wav')!.reason!, /maxAudioSeconds|longer/);
+    assert.equal(report.counts.indexed, 1, 'the note under every limit is indexed');
+
+    const slow = await spawnMmrag(
+      ['ingest', notes, '--json', '--max-seconds-per-file', '0.001'],
+      work,
+    ).done;
+    const timed = (JSON.parse(slow.stdout) as IngestReport).files.filter(
+      (f) => f.status === 'failed',
+    );
+    assert.ok(
+      timed.some((f) => /longer than 0.001 s/.test(f.reason!)),
+      slow.stdout,
+    );
+
+    const bad = await spawnMmrag(['ingest', notes, '--max-file-mb', 'lots'], work).done;
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--max-file-mb must be a positive number/);
   });
 });
