@@ -4,6 +4,7 @@
  * Host header, and errors that must not leak a stack.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
@@ -230,6 +231,18 @@ describe('HTTP server, safe by default', () => {
       });
       assert.notEqual(other.headers.get('access-control-allow-origin'), 'https://evil.example');
     });
+  });
+
+  test('mmrag serve --host 0.0.0.0 without a key exits 2 with the reason', () => {
+    const bin = join(import.meta.dirname, '..', 'src', 'interfaces', 'cli', 'bin.ts');
+    const run = spawnSync(
+      process.execPath,
+      ['--import', import.meta.resolve('tsx'), bin, 'serve', '--host', '0.0.0.0', '--port', '0'],
+      { cwd: root, env: { ...process.env, MMRAG_API_KEY: '' }, encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.equal(run.status, 2, run.stderr);
+    assert.match(run.stderr, /Refusing to listen on 0\.0\.0\.0 without an API key/);
+    assert.equal(run.stdout, '');
   });
 
   test('listening beyond loopback without an API key is refused', async () => {
