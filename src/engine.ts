@@ -10,6 +10,7 @@ import {
   type ModelSet,
   modelSetLimits,
   resolveModelSet,
+  scaleFusionWeights,
 } from './config/model-sets.js';
 import { type EngineOptions, type ResolvedOptions, resolveOptions } from './config/options.js';
 import { MmragError } from './errors.js';
@@ -196,7 +197,10 @@ class DefaultEngine implements Engine {
     const store = await this.openStore('read');
     return search({ text: request.text, image }, options, {
       store,
-      fusion: this.options.fusion,
+      fusion: {
+        ...this.options.fusion,
+        weights: scaleFusionWeights(this.options.fusion.weights, this.models),
+      },
       minSimilarity: {
         text: this.models.text.minSimilarity,
         vision: this.models.vision?.minSimilarity ?? 0,

@@ -184,6 +184,20 @@ export function resolveModelSet(value: ModelSetName | ModelSetInput): ModelSet {
   return modelSetSchema.parse(input);
 }
 
+/**
+ * How much each list of a model set counts in fusion, as a factor on `fusion.weights`. The lite
+ * set's GloVe average knows words, not meaning in context: its dense text list ranks related
+ * passages well but is a weak judge between them, so it counts half as much as keyword. Keyed by
+ * the text model, so custom sets and indexes built before this existed get it too.
+ */
+export function scaleFusionWeights<W extends Record<'text' | 'vision' | 'keyword', number>>(
+  weights: W,
+  set: ModelSet,
+): W {
+  const text = set.text.id === GLOVE_MODEL_ID ? 0.5 : 1;
+  return { ...weights, text: weights.text * text };
+}
+
 /** What a model set cannot do, for the CLI to say plainly. */
 export function modelSetLimits(set: ModelSet): string[] {
   const limits: string[] = [];

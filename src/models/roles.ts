@@ -26,6 +26,12 @@ export interface TextEmbedder extends ModelInfo {
   embed(texts: string[], options?: CallOptions): Promise<Float32Array[]>;
   /** Embeds a search query (some models prefix queries differently from passages). */
   embedQuery(text: string, options?: CallOptions): Promise<Float32Array>;
+  /**
+   * For each text, whether the model knows at least one of its tokens. A text it knows none of
+   * still gets a vector, so it can be stored and found by keyword, but every such text gets the
+   * same placeholder: dense matches on it mean nothing. Absent: every text counts as known.
+   */
+  informative?(texts: string[]): Promise<boolean[]>;
   dispose(): Promise<void>;
 }
 

@@ -11,7 +11,13 @@ import { MmragError } from '../errors.js';
 import type { ImageTextEmbedder, TextEmbedder, TextRecognizer } from '../models/roles.js';
 import type { SearchFilter, SourceRecord, Store } from '../store/store.js';
 import type { Modality, RgbImage, SearchResult, StoredSegment } from '../types.js';
-import { fuseByReciprocalRank, type RankedList } from './fuse.js';
+import {
+  denseTextWeight,
+  exactnessLists,
+  fuseByReciprocalRank,
+  queryTerms,
+  type RankedList,
+} from './fuse.js';
 import { makeSnippet } from './snippet.js';
 
 export interface SearchQuery {
@@ -77,6 +83,7 @@ export async function search(
   const lists: RankedList[] = [];
   const { weights } = deps.fusion;
   let imageText: string | undefined;
+  let known: boolean[] = [];
 
   const imageTextEmbedder = await deps.imageTextEmbedder();
   if (query.image) {
@@ -97,10 +104,18 @@ export async function search(
   const words = [text, imageText].filter(Boolean).join(' ');
   if (words) {
     const textEmbedder = await deps.textEmbedder();
-    const vector = await textEmbedder.embedQuery(words, options);
-    lists.push(
-      await dense('text', vector, depth, filter, weights.text, deps.store, deps.minSimilarity.text),
-    );
+    // Words the text model does not know weigh nothing in its vector (fuse.ts): with none
+    // known, the vector is the placeholder every unknown text shares, and the list stays empty.
+    known = await knownTerms(textEmbedder, words);
+    const textWeight = denseTextWeight(weights.text, known);
+    if (textWeight > 0) {
+      const vector = await textEmbedder.embedQuery(words, options);
+      const minimum = deps.minSimilarity.text;
+      const list = await dense('text', vector, depth, filter, textWeight, deps.store, minimum);
+      lists.push(await withoutPlaceholders(list, textEmbedder));
+    } else {
+      lists.push({ retriever: 'text', weight: 0, segments: [] });
+    }
     const keywordHits = await deps.store.searchKeywords(words, depth, filter);
     lists.push({
       retriever: 'keyword',
@@ -124,7 +139,13 @@ export async function search(
     }
   }
 
-  const fused = fuseByReciprocalRank(lists, deps.fusion.k).slice(0, k);
+  // Keyword hits that hold the query's words exactly count once more per criterion (fuse.ts).
+  const keywordList = lists.find((list) => list.retriever === 'keyword');
+  const exact = keywordList && {
+    weight: keywordList.weight,
+    lists: exactnessLists(words, keywordList.segments, { known }),
+  };
+  const fused = fuseByReciprocalRank(lists, deps.fusion.k, { exact }).slice(0, k);
   const results: SearchResult[] = [];
   for (const hit of fused) {
     const paths = await deps.store.pathsForContent(hit.segment.contentHash);
@@ -136,6 +157,24 @@ export async function search(
     retrievers[list.retriever] = (retrievers[list.retriever] ?? 0) + list.segments.length;
   }
   return { results, retrievers, imageText };
+}
+
+/** Whether the text model knows each word of the query (all true for a model that cannot say). */
+async function knownTerms(embedder: TextEmbedder, words: string): Promise<boolean[]> {
+  if (!embedder.informative) return [];
+  const terms = queryTerms(words);
+  return embedder.informative(terms.length > 0 ? terms : [words]);
+}
+
+/**
+ * Drops dense hits on passages the text model knows no token of: they carry the placeholder
+ * vector (models/transformers/vectors.ts), so their similarity says nothing about the query.
+ * They stay findable by keyword.
+ */
+async function withoutPlaceholders(list: RankedList, embedder: TextEmbedder): Promise<RankedList> {
+  if (!embedder.informative || list.segments.length === 0) return list;
+  const known = await embedder.informative(list.segments.map((segment) => segment.text));
+  return { ...list, segments: list.segments.filter((_, i) => known[i]) };
 }
 
 async function dense(

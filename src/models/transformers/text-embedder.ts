@@ -96,6 +96,10 @@ export async function createTransformersTextEmbedder(
       return vector!;
     },
 
+    async informative(texts) {
+      return texts.map((text) => hasKnownToken(tokenizer, text));
+    },
+
     async countTokens(texts) {
       return texts.map((text) => tokenizer.encode(text, { add_special_tokens: true }).length);
     },
@@ -104,6 +108,16 @@ export async function createTransformersTextEmbedder(
       await model.dispose();
     },
   };
+}
+
+/**
+ * True when some token of `text` is neither unknown nor special. A word-level vocabulary (the
+ * lite GloVe model) maps every word outside it to the unknown token, whose row is zero, so a
+ * text of unknown words only pools to nothing and gets the placeholder vector.
+ */
+function hasKnownToken(tokenizer: PreTrainedTokenizer, text: string): boolean {
+  const ignored = new Set([...tokenizer.all_special_ids, tokenizer.unk_token_id]);
+  return tokenizer.encode(text, { add_special_tokens: false }).some((id) => !ignored.has(id));
 }
 
 interface BatchInput {

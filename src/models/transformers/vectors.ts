@@ -4,7 +4,9 @@ import { MmragError } from '../../errors.js';
 /**
  * Scales `vector` to unit length. A zero vector (a text with no known token, in a model that
  * gives unknown tokens zero rows) becomes the fixed vector with all components equal, so every
- * output is storable and comparable; such texts all look alike, which is the truth about them.
+ * output is storable. That placeholder matches every other one with similarity 1, so it must
+ * never count as a dense match: the text embedder's `informative` names such texts, and search
+ * drops them from dense lists (src/retrieve/search.ts).
  */
 export function toUnitVector(vector: Float32Array, dimension = vector.length): Float32Array {
   let sum = 0;
