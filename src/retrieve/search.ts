@@ -8,6 +8,7 @@
  */
 import type { FusionOptions } from '../config/options.js';
 import { MmragError } from '../errors.js';
+import { readPictureText } from '../extract/image/read-picture-text.js';
 import type { ImageTextEmbedder, TextEmbedder, TextRecognizer } from '../models/roles.js';
 import type { SearchFilter, SourceRecord, Store } from '../store/store.js';
 import type { Modality, RgbImage, SearchResult, StoredSegment } from '../types.js';
@@ -93,11 +94,17 @@ export async function search(
       lists.push(await dense('vision', vector!, depth, filter, weights.vision, deps.store, -1));
     }
     const recognizer = await deps.recognizer();
-    if (recognizer) imageText = (await recognizer.recognize(query.image, options)).text.trim();
+    // The same reading, and the same rule for what counts as words, as indexing used.
+    if (recognizer) {
+      const pieces = await readPictureText(recognizer, query.image, options);
+      imageText = pieces.map((piece) => piece.text).join('\n') || undefined;
+    }
     if (!imageTextEmbedder && !imageText) {
-      throw new MmragError('USAGE', 'Searching by image needs an image-text model.', {
-        hint: 'This index uses the lite model set; index with the full set (mmrag models pull).',
-      });
+      throw new MmragError(
+        'USAGE',
+        'No words were found in the picture, and finding pictures by what they show needs the full model set (an index built with --models full).',
+        { hint: 'Search with a picture that has text on it, or with words.' },
+      );
     }
   }
 

@@ -19,6 +19,8 @@ const BINARY_TYPES: Record<string, SniffedType['modality']> = {
   'image/gif': 'image',
   'image/tiff': 'image',
   'image/bmp': 'image',
+  // sharp's HEIF decoder reads AV1 (AVIF), not the HEVC of HEIC.
+  'image/avif': 'image',
   'audio/wav': 'audio',
   'audio/mpeg': 'audio',
   'audio/flac': 'audio',
@@ -60,12 +62,18 @@ export async function sniffType(
     const modality = BINARY_TYPES[detected.mime];
     if (modality) return { modality, mime: detected.mime };
 
+    if (detected.mime === 'application/xml' && looksLikeSvg(bytes)) {
+      return { modality: 'image', mime: 'image/svg+xml' };
+    }
     // file-type also knows a few text formats (XML, vCard, WebVTT); those are read as text.
     const textual = detected.mime.startsWith('text/') || detected.mime === 'application/xml';
     if (!textual) return undefined;
   }
 
   if (!textWithBom && !looksLikeText(sample)) return undefined;
+
+  // An SVG without an XML prolog is not recognised by file-type; it is a picture all the same.
+  if (looksLikeSvg(sample)) return { modality: 'image', mime: 'image/svg+xml' };
 
   const text = decodeText(sample).text;
   const extension = path.extname(filePath).toLowerCase();
@@ -127,6 +135,19 @@ function looksLikeHtml(text: string, htmlName: boolean): boolean {
   return (
     htmlName && /<(?:p|div|span|a|h[1-6]|ul|ol|table|br|img|section|article)[\s>/]/i.test(start)
   );
+}
+
+/**
+ * SVG: an XML document whose root element is `<svg>`, after any BOM, prolog, doctype and
+ * comments. An HTML page with inline `<svg>` is not one: its root is `<html>`.
+ */
+function looksLikeSvg(bytes: Uint8Array): boolean {
+  const text = decodeText(textSample(bytes)).text;
+  const start = text.replace(
+    /^(?:\uFEFF|\s+|<\?xml[^>]*\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>[]*(?:\[[\s\S]*?\])?\s*>)*/i,
+    '',
+  );
+  return /^<(?:[\w-]+:)?svg[\s>/]/.test(start);
 }
 
 /** Clear Markdown structure: a heading and at least one other Markdown construct. */

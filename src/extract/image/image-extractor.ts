@@ -6,7 +6,7 @@
 import type { ExtractedSegment, Extraction } from '../../types.js';
 import type { ExtractContext, ExtractInput, Extractor } from '../extractor.js';
 import { normalizeImage, shrinkImage } from './normalize-image.js';
-import { ocrPieces } from './ocr-pieces.js';
+import { readPictureText } from './read-picture-text.js';
 
 /**
  * OCR reads the picture at this longest side: enough for print down to about 1/80 of the
@@ -36,8 +36,8 @@ async function extractImage(input: ExtractInput, context: ExtractContext): Promi
 
   if (context.recognizer) {
     context.signal?.throwIfAborted();
-    const recognition = await context.recognizer.recognize(image, { signal: context.signal });
-    for (const piece of ocrPieces(recognition)) {
+    const pieces = await readPictureText(context.recognizer, image, { signal: context.signal });
+    for (const piece of pieces) {
       segments.push({ kind: 'ocr', text: piece.text, locator: { bbox: piece.bbox } });
     }
   }

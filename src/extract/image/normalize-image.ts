@@ -48,12 +48,30 @@ function corrupt(subject: string | undefined, cause: unknown): MmragError {
   });
 }
 
-/** The formats this build of sharp decodes from memory (`raw` is not a file format). */
+/**
+ * The formats this build of sharp decodes from memory (`raw` is not a file format). Its HEIF
+ * decoder reads AV1 only, so it is named AVIF: an iPhone's HEIC (HEVC) is not decoded.
+ */
 function decodableFormats(): string {
   return Object.entries(sharp.format)
     .filter(([name, format]) => format.input.buffer && name !== 'raw')
-    .map(([name]) => name.toUpperCase())
+    .map(([name]) => (name === 'heif' ? 'AVIF' : name.toUpperCase()))
     .join(', ');
+}
+
+/** Vector pictures are drawn at most this many times their stated size (72 dpi). */
+const MAX_SVG_SCALE = 4;
+
+/**
+ * The density (dpi) to draw an SVG at: large enough that its longest side reaches `maxSide` and
+ * small print stays readable, small enough to stay within the pixel limit. sharp draws it at
+ * its stated size at 72 dpi.
+ */
+function svgDensity(size: { width: number; height: number }, maxSide: number, maxPixels: number) {
+  const longest = Math.max(size.width, size.height, 1);
+  const pixels = Math.max(size.width * size.height, 1);
+  const scale = Math.min(MAX_SVG_SCALE, maxSide / longest, Math.sqrt(maxPixels / pixels));
+  return 72 * scale;
 }
 
 /** Reads the header only, so an oversized picture is refused before any pixel is decoded. */
@@ -86,7 +104,10 @@ export async function normalizeImage(
   const meta = await readMetadata(bytes, subject);
   const original = uprightSize(meta);
   const pixels = original.width * original.height;
-  if (pixels > maxPixels) {
+  // A vector picture has no pixels of its own: it is drawn at a size within the limits.
+  const vector = meta.format === 'svg';
+  const density = vector ? svgDensity(original, maxSide, maxPixels) : undefined;
+  if (pixels > maxPixels && !vector) {
     throw new MmragError(
       'LIMIT_EXCEEDED',
       `The image is ${original.width}×${original.height} (${pixels} pixels), more than the limit of ${maxPixels}.`,
@@ -98,7 +119,9 @@ export async function normalizeImage(
   try {
     // `failOn: 'warning'` (sharp's default, spelled out) turns a truncated file into an error
     // instead of a picture with a grey lower half. Only the first frame of a GIF or TIFF is read.
-    decoded = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning', pages: 1 })
+    // Drawn sizes are rounded up, so a drawn SVG may come a few pixels over the limit.
+    const limitInputPixels = vector ? Math.ceil(maxPixels * 1.01) + 4096 : maxPixels;
+    decoded = await sharp(bytes, { limitInputPixels, failOn: 'warning', pages: 1, density })
       .rotate()
       .flatten({ background: '#ffffff' })
       .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })

@@ -1,18 +1,33 @@
 /**
- * Turns one OCR result into paragraph-sized text pieces with their boxes, keeping what the
- * recogniser was sure of. Shared by the image extractor and the PDF extractor's scanned pages.
+ * Turns one OCR result into paragraph-sized text pieces with their boxes, keeping the lines
+ * that read like print. Shared, through `readPictureText`, by the image extractor, the PDF
+ * extractor's scanned pages and query pictures, so that what is indexed and what is searched
+ * for are read by one rule.
  */
 import type { Recognition, RecognizedText } from '../../models/roles.js';
 import type { BoundingBox } from '../../types.js';
+import { judgeLine, junkToken } from './plausible-text.js';
 
 export interface OcrPiecesOptions {
   /**
-   * Words below this confidence (0 to 100) are dropped. Tesseract gives clean print 90 and
-   * more; the shapes it "reads" in photos of things usually score well below 50.
-   * @default 50
+   * Lines at or above this confidence (0 to 100) are kept whatever their words look like.
+   * Tesseract gives clean proportional print 90 and more.
+   * @default 75
    */
-  minWordConfidence?: number;
-  /** A line with fewer letters or digits than this, after dropping words, is dropped. @default 2 */
+  sureLineConfidence?: number;
+  /**
+   * Below `sureLineConfidence`, a line is kept when enough of its characters are in tokens that
+   * look like words, names or numbers: this share at confidence 0, falling to
+   * `minWordiness - 0.35` just below `sureLineConfidence`. Monospace code and small web fonts
+   * are read right at confidences as low as 0 to 40, so their shape weighs most.
+   * @default 0.85
+   */
+  minWordiness?: number;
+  /** Nor more than this share of its tokens is junk (a lone `§`, `H`, `=`). @default 0.25 */
+  maxJunk?: number;
+  /** Lines below this confidence are dropped whatever they look like. @default 10 */
+  minLineConfidence?: number;
+  /** A line with fewer letters or digits than this is dropped. @default 2 */
   minLineChars?: number;
   /**
    * A line starts a new paragraph when the gap above it is more than this many line heights.
@@ -31,34 +46,93 @@ interface KeptLine {
   bbox: BoundingBox;
 }
 
-function centreInside(word: RecognizedText, box: BoundingBox): boolean {
-  const x = (word.bbox[0] + word.bbox[2]) / 2;
-  const y = (word.bbox[1] + word.bbox[3]) / 2;
-  return x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3];
+function centre(box: BoundingBox): [number, number] {
+  return [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2];
+}
+
+/**
+ * Each word goes to one line: among the lines whose box holds its centre, the one whose middle
+ * is nearest. Boxes of slanted lines overlap, and a word counted in two lines would let a line
+ * of noise borrow a neighbour's words.
+ */
+function wordsByLine(recognition: Recognition): RecognizedText[][] {
+  const byLine = recognition.lines.map((): RecognizedText[] => []);
+  for (const word of recognition.words) {
+    const [x, y] = centre(word.bbox);
+    let best = -1;
+    let distance = Number.POSITIVE_INFINITY;
+    recognition.lines.forEach((line, i) => {
+      const [x0, y0, x1, y1] = line.bbox;
+      if (x < x0 || x > x1 || y < y0 || y > y1) return;
+      const away = Math.abs(centre(line.bbox)[1] - y);
+      if (away < distance) [best, distance] = [i, away];
+    });
+    if (best >= 0) byLine[best]!.push(word);
+  }
+  return byLine;
 }
 
 function union(a: BoundingBox, b: BoundingBox): BoundingBox {
   return [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
 }
 
-/** Rebuilds each line from its confident words, so noise inside a good line goes too. */
-function keepLines(recognition: Recognition, minConfidence: number, minChars: number): KeptLine[] {
+type LineRule = Required<Omit<OcrPiecesOptions, 'paragraphGap'>>;
+
+/** Whether a line, as a whole, is print rather than texture. */
+function keepLine(line: RecognizedText, tokens: string[], rule: LineRule): boolean {
+  const chars = tokens.join('').match(/[\p{L}\p{N}]/gu)?.length ?? 0;
+  if (chars < rule.minLineChars || line.confidence < rule.minLineConfidence) return false;
+  if (line.confidence >= rule.sureLineConfidence) return true;
+  const { wordiness, junk } = judgeLine(tokens);
+  const needed = rule.minWordiness - (0.35 * line.confidence) / rule.sureLineConfidence;
+  return wordiness >= needed && junk <= rule.maxJunk;
+}
+
+/**
+ * The words of a kept line, less what carries nothing: bullets read as `=`, `¥` or `e` at the
+ * start, and unsure lone marks elsewhere.
+ */
+function cleanWords(words: RecognizedText[]): RecognizedText[] {
+  let start = 0;
+  while (start < words.length - 1 && junkToken(words[start]!.text)) start++;
+  return words.slice(start).filter((word) => !(junkToken(word.text) && word.confidence < 50));
+}
+
+function keepLines(recognition: Recognition, rule: LineRule): KeptLine[] {
   const kept: KeptLine[] = [];
-  for (const line of recognition.lines) {
-    const words = recognition.words.filter((word) => centreInside(word, line.bbox));
-    const sure = words.filter((word) => word.confidence >= minConfidence);
-    const text = sure.map((word) => word.text).join(' ');
-    if ((text.match(/[\p{L}\p{N}]/gu)?.length ?? 0) < minChars) continue;
-    const bbox = sure.map((word) => word.bbox).reduce(union);
-    kept.push({ text, bbox });
+  const byLine = wordsByLine(recognition);
+  for (const [i, line] of recognition.lines.entries()) {
+    const words = byLine[i]!;
+    if (words.length === 0) continue;
+    if (
+      !keepLine(
+        line,
+        words.map((word) => word.text),
+        rule,
+      )
+    )
+      continue;
+
+    const clean = cleanWords(words);
+    const text = clean.map((word) => word.text).join(' ');
+    if ((text.match(/[\p{L}\p{N}]/gu)?.length ?? 0) < rule.minLineChars) continue;
+    kept.push({ text, bbox: clean.map((word) => word.bbox).reduce(union) });
   }
   return kept;
 }
 
-/** Paragraph-sized pieces of confident OCR text, top to bottom, each with the union of its lines. */
+/** Paragraph-sized pieces of OCR text that reads like print, top to bottom, each with the union of its lines. */
 export function ocrPieces(recognition: Recognition, options: OcrPiecesOptions = {}): OcrPiece[] {
-  const { minWordConfidence = 50, minLineChars = 2, paragraphGap = 0.9 } = options;
-  const lines = keepLines(recognition, minWordConfidence, minLineChars);
+  const {
+    sureLineConfidence = 75,
+    minWordiness = 0.85,
+    maxJunk = 0.25,
+    minLineConfidence = 10,
+    minLineChars = 2,
+    paragraphGap = 0.9,
+  } = options;
+  const rule = { sureLineConfidence, minWordiness, maxJunk, minLineConfidence, minLineChars };
+  const lines = keepLines(recognition, rule);
 
   const pieces: OcrPiece[] = [];
   let current: OcrPiece | undefined;

@@ -23,12 +23,35 @@ export interface PageGeometry {
   height: number;
 }
 
+/** A run of the page's text (one or more paragraphs) with the box around its lines. */
+export interface PageBlock {
+  text: string;
+  bbox: BoundingBox;
+}
+
 export interface PageText {
   text: string;
   /** The box around all the text, as fractions of the page; absent when there is no text. */
   bbox?: BoundingBox;
+  /**
+   * The text in paragraphs, in reading order, so that a hit can point at its place on the page.
+   * Short neighbours are merged (see {@link PageTextOptions}); joined by blank lines they are
+   * `text`.
+   */
+  blocks: PageBlock[];
   /** Letters, digits and punctuation: everything that is not white space. */
   visibleChars: number;
+}
+
+export interface PageTextOptions {
+  /**
+   * A block shorter than this (in characters) takes in the paragraph after it, so a heading or
+   * a one-line paragraph does not become a segment of its own.
+   * @default 300
+   */
+  minBlockChars?: number;
+  /** Merging stops before a block grows past this many characters. @default 1500 */
+  maxBlockChars?: number;
 }
 
 type Matrix = [number, number, number, number, number, number];
@@ -151,32 +174,73 @@ function toLines(items: PdfTextItem[], page: PageGeometry): Line[] {
   return lines;
 }
 
-/** The page's text in reading order, with its box as fractions of the page. */
-export function pageText(items: PdfTextItem[], page: PageGeometry): PageText {
-  const lines = toLines(items, page)
-    .map((line) => ({ ...line, text: line.text.replace(/\s+/g, ' ').trim() }))
-    .filter((line) => line.text);
-  if (lines.length === 0) return { text: '', visibleChars: 0 };
-
-  let text = '';
-  let box = lines[0]!.box;
-  lines.forEach((line, i) => {
-    const previous = lines[i - 1];
-    if (previous) {
-      // A gap taller than the line itself reads as a new paragraph.
-      const gap = line.box[1] - previous.box[3];
-      text += gap > 0.8 * Math.min(line.size, previous.size) ? '\n\n' : '\n';
-    }
-    text += line.text;
-    box = union(box, line.box);
-  });
-
+function toFractions(box: BoundingBox, page: PageGeometry): BoundingBox {
   const clamp = (value: number) => Math.min(1, Math.max(0, value));
-  const bbox: BoundingBox = [
+  return [
     clamp(box[0] / page.width),
     clamp(box[1] / page.height),
     clamp(box[2] / page.width),
     clamp(box[3] / page.height),
   ];
-  return { text, bbox, visibleChars: text.replace(/\s/g, '').length };
+}
+
+/** Paragraphs (in device space) from lines: a gap taller than the line itself starts one. */
+function toParagraphs(lines: Line[]): PageBlock[] {
+  const paragraphs: PageBlock[] = [];
+  let current: PageBlock | undefined;
+  lines.forEach((line, i) => {
+    const previous = lines[i - 1];
+    const gap = previous ? line.box[1] - previous.box[3] : 0;
+    if (current && previous && gap <= 0.8 * Math.min(line.size, previous.size)) {
+      current.text += `\n${line.text}`;
+      current.bbox = union(current.bbox, line.box);
+    } else {
+      current = { text: line.text, bbox: line.box };
+      paragraphs.push(current);
+    }
+  });
+  return paragraphs;
+}
+
+/** Short paragraphs joined to the next while the block stays small; boxes are unions. */
+function mergeShort(paragraphs: PageBlock[], minChars: number, maxChars: number): PageBlock[] {
+  const blocks: PageBlock[] = [];
+  for (const paragraph of paragraphs) {
+    const last = blocks.at(-1);
+    const fits = last && last.text.length + 2 + paragraph.text.length <= maxChars;
+    if (last && fits && last.text.length < minChars) {
+      last.text += `\n\n${paragraph.text}`;
+      last.bbox = union(last.bbox, paragraph.bbox);
+    } else {
+      blocks.push({ ...paragraph });
+    }
+  }
+  return blocks;
+}
+
+/** The page's text in reading order, in blocks, with boxes as fractions of the page. */
+export function pageText(
+  items: PdfTextItem[],
+  page: PageGeometry,
+  options: PageTextOptions = {},
+): PageText {
+  const { minBlockChars = 300, maxBlockChars = 1500 } = options;
+  const lines = toLines(items, page)
+    .map((line) => ({ ...line, text: line.text.replace(/\s+/g, ' ').trim() }))
+    .filter((line) => line.text);
+  if (lines.length === 0) return { text: '', blocks: [], visibleChars: 0 };
+
+  const paragraphs = toParagraphs(lines);
+  const text = paragraphs.map((paragraph) => paragraph.text).join('\n\n');
+  const box = paragraphs.map((paragraph) => paragraph.bbox).reduce(union);
+  const blocks = mergeShort(paragraphs, minBlockChars, maxBlockChars).map((block) => ({
+    text: block.text,
+    bbox: toFractions(block.bbox, page),
+  }));
+  return {
+    text,
+    bbox: toFractions(box, page),
+    blocks,
+    visibleChars: text.replace(/\s/g, '').length,
+  };
 }

@@ -1,7 +1,7 @@
 /**
- * PDFs: the text layer of each page as a `body` segment; pages with too little text (scans)
- * rendered and OCR'd; every page rendered small as an `image` segment when the vision space
- * wants it. Page numbers are the true 1-based numbers, whatever is skipped.
+ * PDFs: the text layer of each page as `body` segments, a paragraph or a few short ones each;
+ * pages with too little text (scans) rendered and OCR'd; every page rendered small as an
+ * `image` segment when the vision space wants it. Page numbers are the true 1-based numbers, whatever is skipped.
  */
 import type { PDFDocumentProxy, PDFPageProxy, TextItem } from 'pdfjs-dist/types/src/display/api.js';
 
@@ -9,7 +9,7 @@ import { MmragError } from '../../errors.js';
 import type { ExtractedSegment, Extraction, RgbImage } from '../../types.js';
 import type { ExtractContext, ExtractInput, Extractor } from '../extractor.js';
 import { makeThumbnail, shrinkImage } from '../image/normalize-image.js';
-import { ocrPieces } from '../image/ocr-pieces.js';
+import { readPictureText } from '../image/read-picture-text.js';
 import { openPdf } from './load-pdf.js';
 import { pageText } from './page-text.js';
 import { isBlank, renderPage } from './render-page.js';
@@ -57,9 +57,8 @@ async function ocrSegments(
   pageNumber: number,
   context: ExtractContext,
 ): Promise<ExtractedSegment[]> {
-  const recognizer = context.recognizer!;
-  const recognition = await recognizer.recognize(rendered, { signal: context.signal });
-  return ocrPieces(recognition).map((piece) => ({
+  const pieces = await readPictureText(context.recognizer!, rendered, { signal: context.signal });
+  return pieces.map((piece) => ({
     kind: 'ocr' as const,
     text: piece.text,
     locator: { page: pageNumber, bbox: piece.bbox },
@@ -94,12 +93,15 @@ async function extractPage(
     }
 
     // Keep a short text layer when OCR did not run or found nothing better.
+    // One segment per block, so each hit's box shows where on the page its words are.
     if (text.text && (segments.length === 0 || text.visibleChars >= MIN_TEXT_LAYER_CHARS)) {
-      segments.unshift({
-        kind: 'body',
-        text: text.text,
-        locator: { page: pageNumber, ...(text.bbox ? { bbox: text.bbox } : {}) },
-      });
+      segments.unshift(
+        ...text.blocks.map((block) => ({
+          kind: 'body' as const,
+          text: block.text,
+          locator: { page: pageNumber, bbox: block.bbox },
+        })),
+      );
     }
 
     if (context.wantImages) {
