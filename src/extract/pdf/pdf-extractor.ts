@@ -1,7 +1,8 @@
 /**
  * PDFs: the text layer of each page as `body` segments, a paragraph or a few short ones each;
  * pages with too little text (scans) rendered and OCR'd; every page rendered small as an
- * `image` segment when the vision space wants it. Page numbers are the true 1-based numbers, whatever is skipped.
+ * `image` segment when the vision space wants it. Page numbers are the true 1-based numbers,
+ * whatever is skipped.
  */
 import type { PDFDocumentProxy, PDFPageProxy, TextItem } from 'pdfjs-dist/types/src/display/api.js';
 
