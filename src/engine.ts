@@ -136,6 +136,7 @@ class DefaultEngine implements Engine {
   private storeMode: 'read' | 'write' = 'read';
   /** The index holds other models' vectors; the next ingest re-embeds it (`reembed`). */
   reembedPending = false;
+  private closed = false;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -146,17 +147,22 @@ class DefaultEngine implements Engine {
   }
 
   async ingest(paths: string[], options: IngestOptions = {}): Promise<IngestReport> {
+    this.assertOpen();
     if (paths.length === 0) {
       throw new MmragError('USAGE', 'No files or folders to ingest.', {
         hint: 'Name at least one path.',
       });
     }
     const absolute = paths.map((path) => resolve(path));
-    const store = await this.openStore('write');
+
+    // A typo or a missing model fails before anything is written, so a failed first run
+    // leaves no half-made index behind. Sync treats a vanished root as empty instead.
+    if (!options.sync) await requireExisting(absolute);
 
     // Every model loads before the first file, so a missing one fails the run at once
     // instead of failing each file in turn.
     await this.provider.loadAll();
+    const store = await this.openStore('write');
     if (this.reembedPending) {
       const report = await reembedIndex(absolute, options, {
         indexDir: this.indexDir,
@@ -186,6 +192,7 @@ class DefaultEngine implements Engine {
   }
 
   async search(query: string | EngineQuery, options: SearchOptions = {}): Promise<SearchResponse> {
+    this.assertOpen();
     const request = typeof query === 'string' ? { text: query } : query;
     const image =
       request.image === undefined ? undefined : await this.decodeQueryImage(request.image);
@@ -212,6 +219,7 @@ class DefaultEngine implements Engine {
   }
 
   async remove(paths: string[]): Promise<FileOutcome[]> {
+    this.assertOpen();
     const store = await this.openStore('write');
     const targets = new Set<string>();
     const roots = paths.map((path) => resolve(path));
@@ -226,6 +234,7 @@ class DefaultEngine implements Engine {
   }
 
   async status(): Promise<IndexStatus> {
+    this.assertOpen();
     const store = await this.openStore('read');
     const sources = await store.listSources();
     const files: Partial<Record<Modality, number>> = {};
@@ -255,6 +264,7 @@ class DefaultEngine implements Engine {
   }
 
   ask(question: string | EngineQuery, options: AskOptions = {}): AskStream {
+    this.assertOpen();
     const request = typeof question === 'string' ? { text: question } : question;
     return ask({ question: request.text ?? '' }, options, {
       search: (searchOptions) => this.search(request, searchOptions),
@@ -265,6 +275,7 @@ class DefaultEngine implements Engine {
   }
 
   async pullModels(): Promise<void> {
+    this.assertOpen();
     await this.provider.loadAll();
     // A local chat model is a download too; a remote one has nothing to fetch.
     if (this.provider.generatorConfig && !('remote' in this.provider.generatorConfig)) {
@@ -273,10 +284,12 @@ class DefaultEngine implements Engine {
   }
 
   async getThumbnail(segmentId: string): Promise<Uint8Array | undefined> {
+    this.assertOpen();
     return (await this.openStore('read')).getThumbnail(segmentId);
   }
 
   async getSegment(segmentId: string): Promise<IndexedSegment | undefined> {
+    this.assertOpen();
     const store = await this.openStore('read');
     const [segment] = await store.getSegments([segmentId]);
     if (!segment) return undefined;
@@ -284,17 +297,30 @@ class DefaultEngine implements Engine {
   }
 
   async listSources(): Promise<SourceRecord[]> {
+    this.assertOpen();
     return (await this.openStore('read')).listSources();
   }
 
   async openForWriting(): Promise<void> {
+    this.assertOpen();
     await this.openStore('write');
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.provider.dispose();
     await this.store?.close();
     this.store = undefined;
+  }
+
+  /** A closed engine's models are disposed; using them would fail deep inside the runtime. */
+  private assertOpen(): void {
+    if (this.closed) {
+      throw new MmragError('USAGE', 'The engine is closed.', {
+        subject: this.indexDir,
+        hint: 'Create a new engine with createEngine to use the index again.',
+      });
+    }
   }
 
   private async openStore(mode: 'read' | 'write'): Promise<Store> {
@@ -334,6 +360,7 @@ class DefaultEngine implements Engine {
       } catch (error) {
         throw new MmragError('USAGE', `Cannot read the query image ${image}.`, {
           subject: image,
+          hint: 'Check the path to the picture (relative paths start from the current folder).',
           cause: error,
         });
       }
@@ -356,6 +383,16 @@ async function encodedQueryImage(
   const png = bytes[0] === 0x89 && bytes[1] === 0x50;
   const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
   return { bytes, mimeType: png ? 'image/png' : jpeg ? 'image/jpeg' : 'image/webp' };
+}
+
+async function requireExisting(paths: string[]): Promise<void> {
+  const missing: string[] = [];
+  for (const path of paths) if (!(await exists(path))) missing.push(path);
+  if (missing.length === 0) return;
+  throw new MmragError('USAGE', `No such file or folder: ${missing.join(', ')}.`, {
+    subject: missing[0],
+    hint: 'Check the path, or create it first.',
+  });
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -365,6 +365,9 @@ class BatchCounter {
       counts.push(...result);
       batch = [];
       chars = 0;
+      // Tokenising is synchronous work; a turn of the event loop between batches lets a long
+      // text be interrupted (Ctrl-C) and lets timers and I/O run.
+      await new Promise(setImmediate);
     };
     for (const text of texts) {
       if (batch.length >= BATCH_TEXTS || (batch.length > 0 && chars + text.length > BATCH_CHARS)) {

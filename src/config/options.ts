@@ -35,6 +35,12 @@ export const limitsSchema = z.object({
     .int()
     .positive()
     .default(512 * 1024 * 1024),
+  /** Text files (plain, Markdown, HTML) larger than this are reported: chunking them is slow. */
+  maxTextBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(32 * 1024 * 1024),
   maxImagePixels: z.number().int().positive().default(DEFAULT_EXTRACT_LIMITS.maxImagePixels),
   maxAudioSeconds: z.number().positive().default(DEFAULT_EXTRACT_LIMITS.maxAudioSeconds),
   maxPdfPages: z.number().int().positive().default(DEFAULT_EXTRACT_LIMITS.maxPdfPages),

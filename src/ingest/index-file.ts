@@ -87,6 +87,10 @@ export async function indexFile(file: SourceFile, context: IndexFileContext): Pr
       previous.pipelineKey === pipelineKey &&
       previous.status !== 'failed'
     ) {
+      // A file skipped before is still skipped, for the same recorded reason.
+      if (previous.status === 'skipped') {
+        return { path: file.path, status: 'skipped', segments: 0, reason: previous.reason };
+      }
       return {
         path: file.path,
         status: 'unchanged',
@@ -98,6 +102,13 @@ export async function indexFile(file: SourceFile, context: IndexFileContext): Pr
     const type = await sniffType(bytes, file.path);
     if (!type) throw unsupported(file.path);
     modality = type.modality;
+    if (modality === 'text' && bytes.length > limits.maxTextBytes) {
+      throw new MmragError(
+        'FILE_TOO_LARGE',
+        `${bytes.length} bytes of text is over the limit of ${limits.maxTextBytes}.`,
+        { subject: file.path, hint: 'Raise limits.maxTextBytes (or --max-text-mb) to index it.' },
+      );
+    }
 
     // The same content under another name is stored once; this path only gets a source row.
     const duplicateOf = await store.hasContent(contentHash, pipelineKey);
@@ -264,7 +275,13 @@ function nothingFound(path: string, type: SniffedType, canEmbedImages: boolean):
     return new MmragError(
       'FILE_EMPTY',
       'OCR found no words, and finding pictures by what they show needs an image-text model.',
-      { subject: path, hint: 'Use the full model set (`mmrag models pull`) to index it.' },
+      {
+        subject: path,
+        hint:
+          'Pictures need the full model set: index into a new folder with `--models full` (after ' +
+          '`mmrag models pull --models full --index <new>` where the hub is reachable), or switch ' +
+          'this index with `mmrag ingest --models full --reembed`.',
+      },
     );
   }
   return new MmragError('FILE_EMPTY', 'No text, speech or picture was found in the file.', {

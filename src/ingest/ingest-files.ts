@@ -2,6 +2,7 @@
  * An ingest run: walk the inputs, index each file in turn, and optionally remove what vanished.
  * Files are processed one at a time; the models already use every core for one file.
  */
+import { stat } from 'node:fs/promises';
 import type { Limits } from '../config/options.js';
 import type { ModelProvider } from '../models/model-provider.js';
 import { walkSources } from '../sources/walk.js';
@@ -54,8 +55,11 @@ export async function ingestFiles(
   const started = Date.now();
   const outcomes: FileOutcome[] = [];
 
+  // In sync mode a root that no longer exists is an empty folder: what it held is removed.
+  const walked = options.sync ? await existingPaths(paths) : paths;
+
   const files: SourceFile[] = [];
-  for await (const file of walkSources(paths, {
+  for await (const file of walkSources(walked, {
     includeHidden: options.includeHidden ?? false,
     respectGitignore: options.respectGitignore ?? true,
     onSkip: (path, reason) => outcomes.push({ path, status: 'skipped', segments: 0, reason }),
@@ -83,6 +87,18 @@ export async function ingestFiles(
 
   await context.store.optimize();
   return summarize(outcomes, aborted, Date.now() - started);
+}
+
+async function existingPaths(paths: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const path of paths) {
+    const present = await stat(path).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => error.code !== 'ENOENT' && error.code !== 'ENOTDIR',
+    );
+    if (present) found.push(path);
+  }
+  return found;
 }
 
 /** Removes indexed sources under `roots` that the walk did not see. */

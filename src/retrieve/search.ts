@@ -6,6 +6,7 @@
  * - an image in the query: vision-space dense with the image's vector, and the words printed
  *   in it (OCR) as a text query, so a photo also finds pages that mention what it shows.
  */
+import { resolve } from 'node:path';
 import type { FusionOptions } from '../config/options.js';
 import { MmragError } from '../errors.js';
 import { readPictureText } from '../extract/image/read-picture-text.js';
@@ -214,13 +215,21 @@ async function resolveFilter(
 
   const keep = (source: SourceRecord) =>
     source.status === 'indexed' &&
-    (!pathPrefixes?.length || pathPrefixes.some((prefix) => source.path.startsWith(prefix))) &&
+    (!pathPrefixes?.length || pathPrefixes.some((prefix) => isUnder(source.path, prefix))) &&
     (!modifiedAfter || source.mtimeMs >= modifiedAfter.getTime()) &&
     (!modifiedBefore || source.mtimeMs < modifiedBefore.getTime());
   const hashes = new Set((await store.listSources()).filter(keep).map((s) => s.contentHash));
   if (hashes.size === 0) return 'nothing';
   filter.contentHashes = [...hashes];
   return filter;
+}
+
+/** Whole path components: `/home/ann` holds `/home/ann/x` and itself, not `/home/anna`. */
+function isUnder(path: string, given: string): boolean {
+  // Relative prefixes (`md`, `./md/`) mean paths under the current folder.
+  const prefix = resolve(given);
+  const folder = prefix.endsWith('/') ? prefix : `${prefix}/`;
+  return path === prefix || path.startsWith(folder);
 }
 
 function toResult(

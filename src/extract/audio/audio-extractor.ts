@@ -20,7 +20,10 @@ async function extractAudio(input: ExtractInput, context: ExtractContext): Promi
       `${path}: speech recognition needs the full model set.`,
       {
         subject: path,
-        hint: 'Run `mmrag models pull` to fetch the speech model, then index again.',
+        hint:
+          'Speech needs the full model set: index into a new folder with `--models full` (after ' +
+          '`mmrag models pull --models full --index <new>` where the hub is reachable), or switch ' +
+          'this index with `mmrag ingest --models full --reembed`.',
       },
     );
   }

@@ -94,5 +94,9 @@ export function formatStatus(status: IndexStatus): string {
     lines.push(`${label} (${list.length}):`);
     for (const entry of list) lines.push(`  ${entry.path}\n    ${entry.reason}`);
   }
+  // Ingest's skipped count also holds what the walk left out, which has no record to list.
+  lines.push(
+    'Not listed: what the walk left out (hidden, .gitignore, links, repeats); ingest reports it.',
+  );
   return lines.join('\n');
 }

@@ -4,14 +4,20 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { isUserError, MmragError } from '../../errors.js';
-import { runAsk } from './commands/ask.js';
-import { runIngest, withIngestFlags } from './commands/ingest.js';
-import { runMcp } from './commands/mcp.js';
-import { runModelsList, runModelsPull } from './commands/models.js';
-import { runSearch } from './commands/search.js';
-import { runServe } from './commands/serve.js';
-import { runRemove, runStatus } from './commands/status.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { withIngestFlags } from './ingest-flags.js';
+
+// Each command's module (and with it the engine and the models) loads only when it runs, so
+// `--help` and `--version` load commander alone.
+const commands = {
+  ask: () => import('./commands/ask.js'),
+  ingest: () => import('./commands/ingest.js'),
+  mcp: () => import('./commands/mcp.js'),
+  models: () => import('./commands/models.js'),
+  search: () => import('./commands/search.js'),
+  serve: () => import('./commands/serve.js'),
+  status: () => import('./commands/status.js'),
+};
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -44,8 +50,9 @@ export function buildProgram(): Command {
       'Index notes, web pages, PDFs, images and recordings; search them across modalities.',
     )
     .version('0.1.0')
-    .showHelpAfterError()
     .addHelpText('after', EXIT_CODES_HELP)
+    // Parser errors are reported by `main` (one line, or JSON with --json), not by commander.
+    .configureOutput({ outputError: () => undefined, writeErr: () => undefined })
     .exitOverride();
 
   withGlobalFlags(
@@ -57,7 +64,9 @@ export function buildProgram(): Command {
         .option('--hidden', 'also index hidden files and folders')
         .option('--no-gitignore', 'also index what .gitignore files exclude'),
     ),
-  ).action((paths, flags) => runIngest(paths, flags, { sync: false }).then(setExit));
+  ).action(async (paths, flags) =>
+    setExit(await (await commands.ingest()).runIngest(paths, flags, { sync: false })),
+  );
 
   withGlobalFlags(
     withIngestFlags(
@@ -68,7 +77,9 @@ export function buildProgram(): Command {
         .option('--hidden', 'also index hidden files and folders')
         .option('--no-gitignore', 'also index what .gitignore files exclude'),
     ),
-  ).action((paths, flags) => runIngest(paths, flags, { sync: true }).then(setExit));
+  ).action(async (paths, flags) =>
+    setExit(await (await commands.ingest()).runIngest(paths, flags, { sync: true })),
+  );
 
   withGlobalFlags(
     program
@@ -81,7 +92,9 @@ export function buildProgram(): Command {
       .option('--path <prefix...>', 'only files under this path')
       .option('--after <date>', 'only files modified on or after this date')
       .option('--before <date>', 'only files modified before this date'),
-  ).action((words, flags) => runSearch(words, flags).then(setExit));
+  ).action(async (words, flags) =>
+    setExit(await (await commands.search()).runSearch(words, flags)),
+  );
 
   withGlobalFlags(
     program
@@ -100,18 +113,20 @@ export function buildProgram(): Command {
       .option('--path <prefix...>', 'only files under this path')
       .option('--after <date>', 'only files modified on or after this date')
       .option('--before <date>', 'only files modified before this date'),
-  ).action((words, flags) => runAsk(words, flags).then(setExit));
+  ).action(async (words, flags) => setExit(await (await commands.ask()).runAsk(words, flags)));
 
   withGlobalFlags(
     program.command('status').description('what is indexed, per modality, and what failed'),
-  ).action((flags) => runStatus(flags).then(setExit));
+  ).action(async (flags) => setExit(await (await commands.status()).runStatus(flags)));
 
   withGlobalFlags(
     program
       .command('remove')
       .description('remove files, or everything under folders, from the index')
       .argument('<paths...>', 'files or folders'),
-  ).action((paths, flags) => runRemove(paths, flags).then(setExit));
+  ).action(async (paths, flags) =>
+    setExit(await (await commands.status()).runRemove(paths, flags)),
+  );
 
   withGlobalFlags(
     program
@@ -128,24 +143,24 @@ export function buildProgram(): Command {
       .option('--cors <origin...>', 'browser origins allowed to call the API (default: none)')
       .option('--max-upload-mb <n>', 'largest request body (uploads), in MB', '100')
       .option('--log', 'log every request on stderr'),
-  ).action((flags) => runServe(flags).then(setExit));
+  ).action(async (flags) => setExit(await (await commands.serve()).runServe(flags)));
 
   withGlobalFlags(
     program
       .command('mcp')
       .description('serve the index as MCP tools on stdio (search, ask, ingest, list_sources)')
       .option('--allow-root <dir...>', 'folders the ingest tool may read (default: this folder)'),
-  ).action((flags) => runMcp(flags).then(setExit));
+  ).action(async (flags) => setExit(await (await commands.mcp()).runMcp(flags)));
 
   const models = program.command('models').description('the model sets and their downloads');
-  withGlobalFlags(models.command('list').description('show the model sets')).action((flags) =>
-    runModelsList(flags).then(setExit),
+  withGlobalFlags(models.command('list').description('show the model sets')).action(async (flags) =>
+    setExit(await (await commands.models()).runModelsList(flags)),
   );
   withGlobalFlags(
     models
       .command('pull')
       .description('download every model of the set ahead of use (needs the hub)'),
-  ).action((flags) => runModelsPull(flags).then(setExit));
+  ).action(async (flags) => setExit(await (await commands.models()).runModelsPull(flags)));
 
   return program;
 }
@@ -158,19 +173,39 @@ export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      // Help and version are not errors; commander already printed what it had to say.
-      process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  } catch (thrown) {
+    // Help and version are not errors; commander already printed what it had to say.
+    if (thrown instanceof CommanderError && thrown.exitCode === 0) {
+      process.exitCode = ExitCode.ok;
       return;
     }
-    reportError(error);
+    const error = thrown instanceof CommanderError ? parserError(thrown, program, argv) : thrown;
+    reportError(error, argv);
     process.exitCode = exitCodeFor(error);
   }
 }
 
-function reportError(error: unknown): void {
-  const json = process.argv.includes('--json');
+/** A flag or argument commander refused, as a usage error pointing at the command's help. */
+function parserError(error: CommanderError, program: Command, argv: string[]): MmragError {
+  const words = argv.slice(2).filter((word) => !word.startsWith('-'));
+  const names: string[] = [];
+  let command: Command | undefined = program;
+  for (const word of words) {
+    command = command.commands.find((sub) => sub.name() === word);
+    if (!command) break;
+    names.push(word);
+  }
+  const help = ['mmrag', ...names, '--help'].join(' ');
+  const said = error.message.replace(/^error: /, '').trim();
+  const message =
+    error.code === 'commander.help' || error.code === 'commander.helpDisplayed'
+      ? `Name a command (${program.commands.map((sub) => sub.name()).join(', ')}).`
+      : `${said.charAt(0).toUpperCase()}${said.slice(1)}${/[.!?]$/.test(said) ? '' : '.'}`;
+  return new MmragError('USAGE', message, { hint: `See \`${help}\`.` });
+}
+
+function reportError(error: unknown, argv: string[]): void {
+  const json = argv.includes('--json');
   if (json) {
     const body = MmragError.isInstance(error)
       ? { error: { code: error.code, message: error.message, subject: error.subject } }

@@ -45,7 +45,7 @@ export function createIngestProgress(enabled: boolean): {
   };
 }
 
-/** A bar per model file being downloaded. */
+/** A bar per model file being loaded (read from disk, or downloaded). */
 export function createDownloadProgress(enabled: boolean): {
   onModelProgress: (event: ModelProgressEvent) => void;
   stop: () => void;
@@ -55,7 +55,9 @@ export function createDownloadProgress(enabled: boolean): {
   const multi = new cliProgress.MultiBar(
     {
       stream: process.stderr,
-      format: 'Downloading {model} {file} [{bar}] {percentage}%',
+      // The runtime reports reading a cached or local file the same way as a download, so the
+      // bar says what is true of both.
+      format: 'Loading {model} {file} [{bar}] {percentage}%',
       hideCursor: true,
       clearOnComplete: false,
     },

@@ -39,7 +39,7 @@ export async function acquireWriterLock(dir: string): Promise<WriterLock> {
       throw new MmragError(
         'INDEX_LOCKED',
         `Another mmrag process (pid ${holder.pid}) is writing to ${dir}.`,
-        { subject: dir, hint: 'wait for it to finish, or stop it.' },
+        { subject: dir, hint: 'Wait for it to finish, or stop it.' },
       );
     }
 
@@ -50,7 +50,7 @@ export async function acquireWriterLock(dir: string): Promise<WriterLock> {
 
   throw new MmragError('INDEX_LOCKED', `Could not take the writer lock of ${dir}.`, {
     subject: dir,
-    hint: 'another mmrag process keeps taking it; wait for it to finish.',
+    hint: 'Another mmrag process keeps taking it; wait for it to finish.',
   });
 }
 

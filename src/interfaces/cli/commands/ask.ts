@@ -1,4 +1,5 @@
 /** `mmrag ask QUESTION [--image FILE] [--stream] [--generator SPEC]`: a cited answer. */
+import { resolve } from 'node:path';
 import type { AskResult } from '../../../answer/index.js';
 import { loadConfigFile } from '../../../config/config-file.js';
 import { parseGeneratorSpec } from '../../../config/model-sets.js';
@@ -36,7 +37,7 @@ export async function runAsk(words: string[], flags: AskFlags): Promise<number> 
   }
   const filters = {
     modalities: parseModalities(flags.modality),
-    pathPrefixes: flags.path,
+    pathPrefixes: flags.path?.map((prefix) => resolve(prefix)),
     modifiedAfter: parseDate(flags.after, '--after'),
     modifiedBefore: parseDate(flags.before, '--before'),
   };

@@ -1,6 +1,5 @@
 /** `mmrag ingest PATH...` and `mmrag sync PATH...`. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Command } from 'commander';
 import { loadConfigFile } from '../../../config/config-file.js';
 import { modelSetLimits } from '../../../config/model-sets.js';
 import type { Limits } from '../../../config/options.js';
@@ -15,6 +14,7 @@ export interface IngestFlags extends GlobalFlags {
   hidden?: boolean;
   gitignore?: boolean;
   maxFileMb?: string;
+  maxTextMb?: string;
   maxImageMegapixels?: string;
   maxAudioMinutes?: string;
   maxSecondsPerFile?: string;
@@ -22,16 +22,7 @@ export interface IngestFlags extends GlobalFlags {
   wait?: boolean;
 }
 
-/** The flags `ingest` and `sync` share beyond the global ones. */
-export function withIngestFlags(command: Command): Command {
-  return command
-    .option('--max-file-mb <n>', 'skip files larger than this, in MB (default 512)')
-    .option('--max-image-megapixels <n>', 'skip pictures larger than this (default 100)')
-    .option('--max-audio-minutes <n>', 'skip recordings longer than this (default 240)')
-    .option('--max-seconds-per-file <n>', 'give up on a file after this long (default 600)')
-    .option('--reembed', 'switch an index built with other --models to these, re-embedding all')
-    .option('--wait', 'wait for another process writing to the index instead of stopping');
-}
+export { withIngestFlags } from '../ingest-flags.js';
 
 /** How often a `--wait`ing ingest tries the writer lock again. */
 const LOCK_RETRY_MS = 500;
@@ -127,6 +118,12 @@ function limitFlags(flags: IngestFlags): Partial<Limits> {
     limits.maxFileBytes = Math.max(
       1,
       Math.round(number(flags.maxFileMb, '--max-file-mb') * 2 ** 20),
+    );
+  }
+  if (flags.maxTextMb !== undefined) {
+    limits.maxTextBytes = Math.max(
+      1,
+      Math.round(number(flags.maxTextMb, '--max-text-mb') * 2 ** 20),
     );
   }
   if (flags.maxImageMegapixels !== undefined) {

@@ -1,5 +1,6 @@
 /** `mmrag search [QUERY] [--image FILE]`. */
 
+import { resolve } from 'node:path';
 import { MmragError } from '../../../errors.js';
 import { MODALITIES, type Modality } from '../../../types.js';
 import { type GlobalFlags, openCli, printJson } from '../context.js';
@@ -31,7 +32,13 @@ export async function runSearch(words: string[], flags: SearchFlags): Promise<nu
     const k = flags.k === undefined ? (cli.config.k ?? 10) : parseK(flags.k);
     const response = await cli.engine.search(
       { text, image: flags.image },
-      { k, modalities, pathPrefixes: flags.path, modifiedAfter: after, modifiedBefore: before },
+      {
+        k,
+        modalities,
+        pathPrefixes: flags.path?.map((prefix) => resolve(prefix)),
+        modifiedAfter: after,
+        modifiedBefore: before,
+      },
     );
     if (cli.json) {
       printJson({ query: { text, image: flags.image ?? null }, ...response });
