@@ -1,14 +1,17 @@
 /**
  * An ingest run: walk the inputs, index each file in turn, and optionally remove what vanished.
- * Files are processed one at a time; the models already use every core for one file.
+ * Files are processed one at a time; the models already use every core for one file. Their
+ * writes are committed in batches of several files (pending-commits.ts).
  */
 import { stat } from 'node:fs/promises';
 import type { Limits } from '../config/options.js';
+import { MmragError } from '../errors.js';
 import type { ModelProvider } from '../models/model-provider.js';
 import { walkSources } from '../sources/walk.js';
 import type { Store } from '../store/store.js';
 import type { SourceFile } from '../types.js';
 import { indexFile } from './index-file.js';
+import { type BatchLimits, DEFAULT_BATCH_LIMITS, PendingCommits } from './pending-commits.js';
 import { removeSources } from './remove-sources.js';
 import {
   type FileOutcome,
@@ -36,6 +39,12 @@ export interface IngestOptions {
   /** Stops the run after the file in flight; that file is finished and committed. */
   signal?: AbortSignal;
   onProgress?: (event: IngestProgressEvent) => void;
+  /**
+   * How many files' writes go into one store commit. `file-done` progress comes when a file is
+   * processed; the report counts it once its batch is committed.
+   * @default DEFAULT_BATCH_LIMITS: 32 files, 2048 segments or 1 s of work, whichever first
+   */
+  batchLimits?: Partial<BatchLimits>;
 }
 
 export interface IngestRunContext {
@@ -68,16 +77,34 @@ export async function ingestFiles(
   }
   options.onProgress?.({ type: 'discovered', total: files.length });
 
+  // Files commit in batches (pending-commits.ts); an outcome is final once its batch landed.
+  const pending = new PendingCommits(context.store, {
+    ...DEFAULT_BATCH_LIMITS,
+    ...options.batchLimits,
+  });
+  let waiting: Waiting[] = [];
+  const land = async () => {
+    outcomes.push(...(await landBatch(pending, waiting)));
+    waiting = [];
+  };
+
   let aborted = false;
-  for (const [index, file] of files.entries()) {
-    if (options.signal?.aborted) {
-      aborted = true;
-      break;
+  try {
+    for (const [index, file] of files.entries()) {
+      if (options.signal?.aborted) {
+        aborted = true;
+        break;
+      }
+      options.onProgress?.({ type: 'file-start', path: file.path, index, total: files.length });
+      const before = pending.size;
+      const outcome = await indexFile(file, { ...context, store: pending });
+      waiting.push({ outcome, wrote: pending.size > before });
+      options.onProgress?.({ type: 'file-done', outcome, index, total: files.length });
+      if (pending.full()) await land();
     }
-    options.onProgress?.({ type: 'file-start', path: file.path, index, total: files.length });
-    const outcome = await indexFile(file, context);
-    outcomes.push(outcome);
-    options.onProgress?.({ type: 'file-done', outcome, index, total: files.length });
+  } finally {
+    // Also on abort and on an unexpected error: what was processed is committed.
+    await land();
   }
 
   if (options.sync && !aborted) {
@@ -99,6 +126,39 @@ async function existingPaths(paths: string[]): Promise<string[]> {
     if (present) found.push(path);
   }
   return found;
+}
+
+/**
+ * Commits the pending batch. When the store refuses it, none of its files is in the index, and
+ * each is reported failed with the store's reason (a later run indexes them again).
+ */
+async function landBatch(pending: PendingCommits, waiting: Waiting[]): Promise<FileOutcome[]> {
+  try {
+    await pending.flush();
+    return waiting.map(({ outcome }) => outcome);
+  } catch (error) {
+    const reason = `not saved: the index refused the write (${(error as Error).message})`;
+    const code = MmragError.isInstance(error) ? error.code : undefined;
+    // A file that wrote nothing (unchanged) is as it was.
+    return waiting.map(({ outcome, wrote }) =>
+      wrote
+        ? {
+            path: outcome.path,
+            status: 'failed',
+            modality: outcome.modality,
+            segments: 0,
+            reason,
+            code,
+          }
+        : outcome,
+    );
+  }
+}
+
+/** A processed file's outcome, and whether it waits on the pending batch. */
+interface Waiting {
+  outcome: FileOutcome;
+  wrote: boolean;
 }
 
 /** Removes indexed sources under `roots` that the walk did not see. */
