@@ -2,6 +2,7 @@
  * The answer when no generator is configured: the best passages themselves, quoted and cited.
  * Nothing is paraphrased, so nothing can be misreported; it is as good as the retrieval.
  */
+import { readableText } from '../retrieve/readable-text.js';
 import type { EvidenceCandidate } from './evidence.js';
 
 /** How many passages an extractive answer quotes. */
@@ -20,7 +21,7 @@ export function extractiveAnswer(evidence: EvidenceCandidate[]): string {
 
 /** Cuts `text` at a word boundary near `max` characters, marking the cut. */
 export function shorten(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = readableText(text);
   if (flat.length <= max) return flat;
   const cut = flat.slice(0, max);
   const space = cut.lastIndexOf(' ');

@@ -1,5 +1,6 @@
 /** A short excerpt of a hit, centred on the first query word it contains. */
 import type { StoredSegment } from '../types.js';
+import { readableText } from './readable-text.js';
 
 const SNIPPET_CHARS = 240;
 
@@ -8,7 +9,7 @@ export function makeSnippet(segment: StoredSegment, query: string): string {
     return segment.locator.page ? `[picture of page ${segment.locator.page}]` : '[picture]';
   }
 
-  const text = segment.text.replace(/\s+/g, ' ').trim();
+  const text = readableText(segment.text);
   if (text.length <= SNIPPET_CHARS) return text;
 
   const lower = text.toLowerCase();
