@@ -239,6 +239,8 @@ describe('web UI in Chromium', {
     page.once('dialog', (dialog) => void dialog.accept());
     await page.locator('.source', { hasText: 'hangar.md' }).getByRole('button').click();
     await page.locator('.source-notice', { hasText: 'Removed 1' }).waitFor();
+    // The notice comes first; the list is fetched again right after it.
+    await page.locator('.source', { hasText: 'hangar.md' }).waitFor({ state: 'detached' });
     assert.equal(await page.locator('.source', { hasText: 'hangar.md' }).count(), 0);
   });
 

@@ -4,15 +4,11 @@
  * every file once and no segment twice.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  assertWholeFiles,
-  makeWorkFolder,
-  spawnMmrag,
-  waitForIndexed,
-} from './helpers/hostile-cli.js';
+import { assertWholeFiles, makeWorkFolder, spawnMmrag } from './helpers/hostile-cli.js';
 
 const FILES = 30;
 
@@ -20,9 +16,12 @@ test('a second ingest is refused (exit 5, naming the pid), or with --wait queues
   const { work, notes } = await makeWorkFolder(FILES);
   const indexDir = join(work, '.mmrag');
 
-  // The first writer is frozen mid-run, so it certainly holds the lock while the others start.
+  // The first writer is frozen as soon as it holds the lock (files are committed in batches,
+  // so waiting for a first indexed file could find the whole run already done).
   const first = spawnMmrag(['ingest', notes, '--json'], work);
-  await waitForIndexed(indexDir, 1, first);
+  const lock = join(indexDir, 'store', 'writer.lock');
+  for (let i = 0; i < 1200 && !existsSync(lock); i++) await sleep(25);
+  assert.ok(existsSync(lock), `no writer lock at ${lock}: ${first.stderr()}`);
   first.child.kill('SIGSTOP');
 
   try {
