@@ -1,22 +1,16 @@
 /** `mmrag ask QUESTION [--image FILE] [--stream] [--generator SPEC]`: a cited answer. */
-import { resolve } from 'node:path';
 import type { AskResult } from '../../../answer/index.js';
 import { loadConfigFile } from '../../../config/config-file.js';
 import { parseGeneratorSpec } from '../../../config/model-sets.js';
 import type { EngineOptions } from '../../../config/options.js';
 import { MmragError } from '../../../errors.js';
-import { MODALITIES, type Modality } from '../../../types.js';
 import { type GlobalFlags, openCli, printJson } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { type FilterFlags, parseFilters, parseK } from '../filter-flags.js';
 import { formatLocator } from '../format.js';
 
-export interface AskFlags extends GlobalFlags {
+export interface AskFlags extends GlobalFlags, FilterFlags {
   image?: string;
-  k?: string;
-  modality?: string[];
-  path?: string[];
-  after?: string;
-  before?: string;
   stream?: boolean;
   generator?: string;
   generatorModel?: string;
@@ -35,12 +29,7 @@ export async function runAsk(words: string[], flags: AskFlags): Promise<number> 
       hint: 'Ask in words, or give a picture with --image FILE.',
     });
   }
-  const filters = {
-    modalities: parseModalities(flags.modality),
-    pathPrefixes: flags.path?.map((prefix) => resolve(prefix)),
-    modifiedAfter: parseDate(flags.after, '--after'),
-    modifiedBefore: parseDate(flags.before, '--before'),
-  };
+  const filters = parseFilters(flags);
   // The flag wins over the config file, which wins over MMRAG_GENERATOR and the model set.
   const extra: Partial<EngineOptions> = { readOnly: true };
   const config = await loadConfigFile(flags.config);
@@ -114,32 +103,4 @@ export function formatSources(result: AskResult): string {
     }
   }
   return lines.length ? `\n${lines.join('\n')}\n` : '';
-}
-
-function parseK(value: string): number {
-  const k = Number(value);
-  if (!Number.isInteger(k) || k < 1 || k > 1000) {
-    throw new MmragError('USAGE', `--k must be a whole number from 1 to 1000, not "${value}".`);
-  }
-  return k;
-}
-
-function parseModalities(values: string[] | undefined): Modality[] | undefined {
-  if (!values?.length) return undefined;
-  const list = values.flatMap((value) => value.split(','));
-  for (const value of list) {
-    if (!(MODALITIES as readonly string[]).includes(value)) {
-      throw new MmragError('USAGE', `--modality takes ${MODALITIES.join(', ')}; not "${value}".`);
-    }
-  }
-  return list as Modality[];
-}
-
-function parseDate(value: string | undefined, flag: string): Date | undefined {
-  if (value === undefined) return undefined;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new MmragError('USAGE', `${flag} takes a date such as 2026-01-31, not "${value}".`);
-  }
-  return date;
 }
