@@ -11,16 +11,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type ChatServer, startChatServer } from './helpers/ask-chat-server.js';
 import { buildAskIndex, CHAT_COPY } from './helpers/ask-fixtures.js';
+import { CLI_BIN, type CliResult, TSX_LOADER } from './helpers/cli-process.js';
 import { fixtureModelsDir } from './helpers/e2e-fixture-models.js';
 
-const BIN = join(import.meta.dirname, '..', 'src', 'interfaces', 'cli', 'bin.ts');
-const TSX = import.meta.resolve('tsx');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliResult;
 
 let root: string;
 let indexDir: string;
@@ -42,7 +36,7 @@ after(async () => {
 function start(args: string[]): { child: ChildProcess; done: Promise<Run> } {
   const child = spawn(
     process.execPath,
-    ['--import', TSX, BIN, 'ask', ...args, '--index', indexDir, '--offline'],
+    ['--import', TSX_LOADER, CLI_BIN, 'ask', ...args, '--index', indexDir, '--offline'],
     {
       cwd: root,
       env: { ...process.env, MMRAG_MODELS_DIR: modelsDir, MMRAG_GENERATOR: '' },

@@ -15,6 +15,7 @@ import { chunkText } from '../src/chunk/index.js';
 import type { ModelSetInput } from '../src/config/model-sets.js';
 import { createEngine, type Engine, MmragError } from '../src/index.js';
 import { openLanceStore } from '../src/store/lancedb/index.js';
+import { CLI_BIN, type CliResult, TSX_LOADER } from './helpers/cli-process.js';
 import {
   FIXTURE_MODEL_SET,
   fixtureEngineOptions,
@@ -22,19 +23,12 @@ import {
 } from './helpers/e2e-fixture-models.js';
 import { synthesizeSpeech, writeWav } from './helpers/speech-tones.js';
 
-const BIN = join(import.meta.dirname, '..', 'src', 'interfaces', 'cli', 'bin.ts');
-const TSX = import.meta.resolve('tsx');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliResult;
 
 /** Runs the CLI; `command` may be a shell line, for arguments only a shell can spell. */
 function mmrag(args: string[], cwd: string, options: { shell?: string; node?: string[] } = {}) {
   return new Promise<Run>((resolve) => {
-    const node = [process.execPath, ...(options.node ?? []), '--import', TSX, BIN];
+    const node = [process.execPath, ...(options.node ?? []), '--import', TSX_LOADER, CLI_BIN];
     const child = options.shell
       ? spawn('sh', ['-c', `"$@" ${options.shell}`, 'sh', ...node], { cwd, env: cliEnv(cwd) })
       : spawn(node[0]!, [...node.slice(1), ...args], { cwd, env: cliEnv(cwd) });

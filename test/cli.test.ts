@@ -8,22 +8,14 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import { CLI_BIN, type CliResult, TSX_LOADER, writeFixtureConfig } from './helpers/cli-process.js';
 import { textPng } from './helpers/docs-visual-images.js';
-import { FIXTURE_MODEL_SET, fixtureModelsDir } from './helpers/e2e-fixture-models.js';
 
-const BIN = join(import.meta.dirname, '..', 'src', 'interfaces', 'cli', 'bin.ts');
-// Resolved here, since the CLI runs in other folders where `tsx` is not a package.
-const TSX = import.meta.resolve('tsx');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliResult;
 
 function mmrag(args: string[], cwd: string): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', TSX, BIN, ...args], {
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI_BIN, ...args], {
       cwd,
       env: { ...process.env, MMRAG_MODELS_DIR: join(cwd, 'no-models-here') },
     });
@@ -50,14 +42,7 @@ describe('mmrag CLI', () => {
       join(docs, 'broken.jpg'),
       Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), png.subarray(0, 200)]),
     );
-    await writeFile(
-      join(work, 'mmrag.config.json'),
-      JSON.stringify({
-        models: FIXTURE_MODEL_SET,
-        modelsDir: await fixtureModelsDir(),
-        offline: true,
-      }),
-    );
+    await writeFixtureConfig(work);
   });
 
   test('ingest reports the broken file, indexes the rest, and exits 3', async () => {

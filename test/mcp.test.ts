@@ -9,11 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { CLI_BIN, TSX_LOADER, writeFixtureConfig } from './helpers/cli-process.js';
 import { textPng } from './helpers/docs-visual-images.js';
-import { FIXTURE_MODEL_SET, fixtureModelsDir } from './helpers/e2e-fixture-models.js';
-
-const BIN = join(import.meta.dirname, '..', 'src', 'interfaces', 'cli', 'bin.ts');
-const TSX = import.meta.resolve('tsx');
 
 interface ToolResult {
   isError?: boolean;
@@ -38,18 +35,20 @@ describe('mmrag mcp', () => {
       '# Garden\n\nThe tomatoes need water every evening.\n',
     );
     await writeFile(join(docs, 'sign.png'), await textPng({ lines: ['Fire exit', 'Keep clear'] }));
-    await writeFile(
-      join(work, 'mmrag.config.json'),
-      JSON.stringify({
-        models: FIXTURE_MODEL_SET,
-        modelsDir: await fixtureModelsDir(),
-        offline: true,
-      }),
-    );
+    await writeFixtureConfig(work);
 
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: ['--import', TSX, BIN, 'mcp', '--index', join(work, 'index'), '--allow-root', docs],
+      args: [
+        '--import',
+        TSX_LOADER,
+        CLI_BIN,
+        'mcp',
+        '--index',
+        join(work, 'index'),
+        '--allow-root',
+        docs,
+      ],
       cwd: work,
       stderr: 'pipe',
     });

@@ -3,14 +3,11 @@
  * free port, on an index built beforehand, with the fixture models from a config file.
  */
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'vite';
-import { FIXTURE_MODEL_SET, fixtureModelsDir } from './e2e-fixture-models.js';
+import { CLI_BIN, TSX_LOADER, writeFixtureConfig } from './cli-process.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'src', 'interfaces', 'cli', 'bin.ts');
-const TSX = import.meta.resolve('tsx');
 
 /** How long the server may take to print its address. */
 const START_TIMEOUT_MS = 60_000;
@@ -24,16 +21,7 @@ export async function buildWebUi(): Promise<void> {
 }
 
 /** Writes the config the CLI reads in `cwd`: fixture models, offline. */
-export async function writeFixtureConfig(cwd: string): Promise<void> {
-  await writeFile(
-    join(cwd, 'mmrag.config.json'),
-    JSON.stringify({
-      models: FIXTURE_MODEL_SET,
-      modelsDir: await fixtureModelsDir(),
-      offline: true,
-    }),
-  );
-}
+export { writeFixtureConfig };
 
 export interface ServerProcess {
   url: string;
@@ -54,7 +42,7 @@ export function startServe(options: StartServeOptions): Promise<ServerProcess> {
   const args = ['serve', '--index', options.indexDir, '--port', '0', '--json'];
   for (const root of options.allowRoots ?? []) args.push('--allow-root', root);
   if (options.apiKey) args.push('--api-key', options.apiKey);
-  const child = spawn(process.execPath, ['--import', TSX, BIN, ...args], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI_BIN, ...args], {
     cwd: options.cwd,
     env: { ...process.env, MMRAG_API_KEY: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

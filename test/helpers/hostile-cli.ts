@@ -10,11 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openLanceStore } from '../../src/store/lancedb/index.js';
-import { FIXTURE_MODEL_SET, fixtureModelsDir } from './e2e-fixture-models.js';
-
-const BIN = join(import.meta.dirname, '..', '..', 'src', 'interfaces', 'cli', 'bin.ts');
-// Resolved here, since the CLI runs in other folders where `tsx` is not a package.
-const TSX = import.meta.resolve('tsx');
+import { CLI_BIN, TSX_LOADER, writeFixtureConfig } from './cli-process.js';
 
 export interface CliRun {
   child: ChildProcess;
@@ -44,19 +40,12 @@ export async function makeWorkFolder(count: number): Promise<{ work: string; not
       `# Note ${i}\n\n${sections.join('\n')}`,
     );
   }
-  await writeFile(
-    join(work, 'mmrag.config.json'),
-    JSON.stringify({
-      models: FIXTURE_MODEL_SET,
-      modelsDir: await fixtureModelsDir(),
-      offline: true,
-    }),
-  );
+  await writeFixtureConfig(work);
   return { work, notes };
 }
 
 export function spawnMmrag(args: string[], cwd: string): CliRun {
-  const child = spawn(process.execPath, ['--import', TSX, BIN, ...args], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI_BIN, ...args], {
     cwd,
     env: { ...process.env, MMRAG_MODELS_DIR: join(cwd, 'no-models-here') },
   });
