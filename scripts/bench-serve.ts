@@ -14,87 +14,14 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { resolveModelSet } from '../src/config/model-sets.js';
-import { modelSetKey, writeIndexModelSet } from '../src/index-meta.js';
-import { createModelProvider } from '../src/models/model-provider.js';
-import { openLanceStore } from '../src/store/lancedb/index.js';
-import type { EmbeddedSegment } from '../src/types.js';
 import { textPng } from '../test/helpers/docs-visual-images.js';
 import { FIXTURE_MODEL_SET, fixtureModelsDir } from '../test/helpers/e2e-fixture-models.js';
+import { random, sentence, writeSyntheticIndex } from './bench-corpus.js';
 
 const quick = process.argv.includes('--quick');
 const REQUESTS_PER_LEVEL = quick ? 300 : 2000;
 const SEGMENTS = 10_000;
 const CONNECTIONS = [1, 8, 32];
-
-const VOCAB = (
-  'budget meeting revenue forecast project deadline garden tomato water river mountain city ' +
-  'train station report invoice coffee machine kitchen office holiday summer winter school ' +
-  'music lecture podcast weather morning evening doctor wrist fracture camera photo street'
-).split(' ');
-
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-function sentence(next: () => number, length: number): string {
-  return Array.from({ length }, () => VOCAB[Math.floor(next() * VOCAB.length)]).join(' ');
-}
-
-/** Writes a 10k-segment text index straight to the store: real GloVe vectors of sentences. */
-async function buildIndex(indexDir: string, modelsDir: string): Promise<void> {
-  const set = resolveModelSet(FIXTURE_MODEL_SET);
-  const provider = createModelProvider({ set, modelsDir, offline: true });
-  const embedder = await provider.textEmbedder();
-  const next = random(7);
-  const texts = Array.from({ length: SEGMENTS }, () => sentence(next, 24));
-  const vectors = await embedder.embed(texts);
-
-  const store = await openLanceStore({ dir: join(indexDir, 'store'), mode: 'write' });
-  await store.setSpaces({ text: { model: embedder.id, dimension: embedder.dimension } });
-  await writeIndexModelSet(indexDir, set);
-
-  const perFile = 50;
-  for (let first = 0; first < SEGMENTS; first += 5000) {
-    const segments: EmbeddedSegment[] = [];
-    const sources = [];
-    for (let i = first; i < Math.min(SEGMENTS, first + 5000); i++) {
-      const contentHash = `serve${String(Math.floor(i / perFile)).padStart(12, '0')}`;
-      segments.push({
-        id: `${contentHash}-${i % perFile}`,
-        contentHash,
-        modality: 'text',
-        kind: 'body',
-        text: texts[i]!,
-        locator: { charStart: 0, charEnd: texts[i]!.length },
-        space: 'text',
-        vector: vectors[i]!,
-      });
-      if (i % perFile === 0) {
-        sources.push({
-          path: `/bench/file-${Math.floor(i / perFile)}.md`,
-          contentHash,
-          pipelineKey: `bench;${modelSetKey(set)}`,
-          modality: 'text' as const,
-          size: 1000,
-          mtimeMs: 0,
-          indexedAt: Date.now(),
-          status: 'indexed' as const,
-          reason: '',
-          segmentCount: perFile,
-        });
-      }
-    }
-    await store.commit({ addSegments: segments, upsertSources: sources });
-  }
-  await store.optimize();
-  await store.close();
-  await provider.dispose();
-}
 
 /** Starts `mmrag serve --port 0 --json` and resolves with its URL once it prints it. */
 function startServe(cwd: string, args: string[]): Promise<{ url: string; child: ChildProcess }> {
@@ -206,7 +133,7 @@ for (let i = 0; i < (quick ? 10 : 40); i++) {
 }
 
 console.log(`Building a ${SEGMENTS}-segment index...`);
-await buildIndex(indexDir, modelsDir);
+await writeSyntheticIndex({ indexDir, modelsDir, segments: SEGMENTS, seed: 7 });
 const { url, child } = await startServe(work, ['--index', indexDir, '--allow-root', inbox]);
 
 try {

@@ -17,37 +17,16 @@ import { AutoTokenizer } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
 import { resolveModelSet } from '../src/config/model-sets.js';
 import { createEngine } from '../src/engine.js';
-import { modelSetKey, writeIndexModelSet } from '../src/index-meta.js';
 import { createModelProvider } from '../src/models/model-provider.js';
-import { openLanceStore } from '../src/store/lancedb/index.js';
-import type { EmbeddedSegment } from '../src/types.js';
 import { textPng } from '../test/helpers/docs-visual-images.js';
 import { textPdf } from '../test/helpers/docs-visual-pdfs.js';
 import { FIXTURE_MODEL_SET, fixtureModelsDir } from '../test/helpers/e2e-fixture-models.js';
 import { silence, synthesizeSpeech, writeWav } from '../test/helpers/speech-tones.js';
+import { random, sentence, writeSyntheticIndex } from './bench-corpus.js';
 
 const quick = process.argv.includes('--quick');
-const WORDS =
-  'budget meeting revenue forecast project deadline garden tomato water river mountain city ' +
-  'train station report invoice coffee machine kitchen office holiday summer winter school ' +
-  'music lecture podcast weather morning evening doctor wrist fracture camera photo street';
-const VOCAB = WORDS.split(' ');
-
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-/** A deterministic pseudo-random source, so runs are comparable. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-function sentence(next: () => number, length = 12): string {
-  return Array.from({ length }, () => VOCAB[Math.floor(next() * VOCAB.length)]).join(' ');
 }
 
 async function benchIngest(modelsDir: string): Promise<void> {
@@ -122,61 +101,13 @@ async function benchIngest(modelsDir: string): Promise<void> {
 
 async function benchQueries(modelsDir: string, size: number): Promise<void> {
   const indexDir = await mkdtemp(join(tmpdir(), `mmrag-bench-${size}-`));
-  const set = resolveModelSet(FIXTURE_MODEL_SET);
-  const provider = createModelProvider({ set, modelsDir, offline: true });
-  const embedder = await provider.textEmbedder();
-
-  // Vectors: real GloVe embeddings of a few thousand distinct sentences, reused with noise, so
-  // the data is clustered like real text (uniform random vectors are every index's worst case).
-  const next = random(size);
-  const bases = await embedder.embed(Array.from({ length: 2000 }, () => sentence(next)));
-  const store = await openLanceStore({ dir: join(indexDir, 'store'), mode: 'write' });
-  await store.setSpaces({ text: { model: embedder.id, dimension: embedder.dimension } });
-  await writeIndexModelSet(indexDir, set);
-
-  const writeStart = performance.now();
-  const perFile = 50;
-  const batch: EmbeddedSegment[] = [];
-  const sources = [];
-  for (let i = 0; i < size; i++) {
-    const base = bases[i % bases.length]!;
-    const vector = Float32Array.from(base, (v) => v + (next() - 0.5) * 0.02);
-    const file = Math.floor(i / perFile);
-    const contentHash = `bench${String(file).padStart(12, '0')}`;
-    batch.push({
-      id: `${contentHash}-${i % perFile}`,
-      contentHash,
-      modality: 'text',
-      kind: 'body',
-      text: sentence(next, 30),
-      locator: { charStart: 0, charEnd: 10 },
-      space: 'text',
-      vector,
-    });
-    if (i % perFile === perFile - 1 || i === size - 1) {
-      sources.push({
-        path: `/bench/file-${file}.md`,
-        contentHash,
-        pipelineKey: `v1;${modelSetKey(set)}`,
-        modality: 'text' as const,
-        size: 1000,
-        mtimeMs: 0,
-        indexedAt: Date.now(),
-        status: 'indexed' as const,
-        reason: '',
-        segmentCount: perFile,
-      });
-    }
-    if (batch.length >= 5000 || i === size - 1) {
-      await store.commit({ addSegments: batch.splice(0), upsertSources: sources.splice(0) });
-    }
-  }
-  const writeSeconds = (performance.now() - writeStart) / 1000;
-  const optimizeStart = performance.now();
-  await store.optimize();
-  const optimizeSeconds = (performance.now() - optimizeStart) / 1000;
-  await store.close();
-  await provider.dispose();
+  const { writeSeconds, optimizeSeconds } = await writeSyntheticIndex({
+    indexDir,
+    modelsDir,
+    segments: size,
+    seed: size,
+  });
+  const next = random(size + 1);
 
   const engine = await createEngine({ indexDir, modelsDir, offline: true, readOnly: true });
   const queries = Array.from({ length: quick ? 30 : 100 }, () => sentence(next, 4));
