@@ -56,6 +56,10 @@ describe('HTTP server, safe by default', () => {
     // One link names the outside folder, another sits in an allowed folder and leads out.
     await symlink(outside, join(allowed, 'escape'));
     await symlink(join(outside, 'secret.md'), join(allowed, 'notes', 'secret-link.md'));
+    // A folder link inside an allowed folder: what lies behind it must not even be listed.
+    await mkdir(join(outside, 'deep', 'er'), { recursive: true });
+    await writeFile(join(outside, 'deep', 'er', 'hidden-name.md'), '# Far\n\nBeyond the root.\n');
+    await symlink(join(outside, 'deep'), join(allowed, 'notes', 'deep-link'));
 
     server = await startTestServer({
       allowRoots: [allowed],
@@ -89,6 +93,13 @@ describe('HTTP server, safe by default', () => {
     assert.equal(link?.status, 'skipped');
     assert.match(link?.reason ?? '', /outside/);
     assert.equal(job.report!.counts.indexed, 1);
+    const folderLink = files.filter((file) => file.path.includes('deep-link'));
+    assert.deepEqual(
+      folderLink.map((file) => [file.path, file.status]),
+      [[join(allowed, 'notes', 'deep-link'), 'skipped']],
+      'the folder behind the link was walked',
+    );
+    assert.ok(files.every((file) => !file.path.includes('hidden-name')));
 
     const search = await server.request('/v1/search?q=vault+code+swordfish');
     const { results } = (await search.json()) as { results: { path: string }[] };

@@ -17,9 +17,17 @@ export interface WalkOptions {
   respectGitignore?: boolean;
   /** Follow symbolic links to files and folders. @default true */
   followSymlinks?: boolean;
+  /**
+   * Real folders the walk must stay in: a link that leads outside all of them is reported and
+   * not followed, so a server never lists what lies beyond its allowed roots.
+   */
+  within?: string[];
   /** Told about every entry left out and why, for the caller to report. */
   onSkip?: (path: string, reason: string) => void;
 }
+
+/** The reason given for a link that leads outside `within`. */
+export const OUTSIDE_REASON = 'a link leading outside the folders this walk may read';
 
 /** A walked file: a `SourceFile` plus the bytes of its path, which always open it. */
 export interface WalkedFile extends SourceFile {
@@ -38,7 +46,8 @@ interface IgnoreRules {
 }
 
 interface WalkState {
-  options: Required<Omit<WalkOptions, 'onSkip'>> & Pick<WalkOptions, 'onSkip'>;
+  options: Required<Omit<WalkOptions, 'onSkip' | 'within'>> &
+    Pick<WalkOptions, 'onSkip' | 'within'>;
   /** Real paths (as latin1 keys of their bytes) of folders already walked. */
   visitedDirs: Set<string>;
   /** `dev:ino` of files already yielded, with the path they were yielded under. */
@@ -58,6 +67,7 @@ export async function* walkSources(
       includeHidden: options.includeHidden ?? false,
       respectGitignore: options.respectGitignore ?? true,
       followSymlinks: options.followSymlinks ?? true,
+      within: options.within,
       onSkip: options.onSkip,
     },
     visitedDirs: new Set(),
@@ -145,6 +155,15 @@ async function* walkDir(
       continue;
     }
 
+    if (
+      entry.isSymbolicLink() &&
+      options.within &&
+      !(await linkStaysWithin(childPath, options.within))
+    ) {
+      options.onSkip?.(childDisplay, OUTSIDE_REASON);
+      continue;
+    }
+
     // stat follows links, so a link to a folder walks as a folder and a loop shows as ELOOP.
     let stat: import('node:fs').BigIntStats;
     try {
@@ -170,6 +189,23 @@ async function* walkDir(
       options.onSkip?.(childDisplay, 'not a regular file');
     }
   }
+}
+
+/** Whether a link's target really lies below one of `roots` (a broken link does not). */
+async function linkStaysWithin(linkPath: Buffer, roots: string[]): Promise<boolean> {
+  let target: string;
+  try {
+    target = displayPath(await fs.realpath(linkPath, { encoding: 'buffer' }));
+  } catch {
+    // Broken or looping: the stat below reports it with its own reason.
+    return true;
+  }
+  return roots.some((root) => {
+    const rest = path.relative(root, target);
+    return (
+      rest === '' || (!rest.startsWith(`..${path.sep}`) && rest !== '..' && !path.isAbsolute(rest))
+    );
+  });
 }
 
 async function visitFile(

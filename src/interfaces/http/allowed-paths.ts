@@ -6,6 +6,7 @@ import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { FileOutcome } from '../../ingest/report.js';
 import { walkSources } from '../../sources/index.js';
+import { OUTSIDE_REASON } from '../../sources/walk.js';
 import { HttpError } from './http-error.js';
 
 /** The allowed roots with their own symlinks resolved; an unreadable root is an error. */
@@ -55,7 +56,18 @@ export async function allowedFilesUnder(
 ): Promise<AllowedFiles> {
   const files: string[] = [];
   const refused: FileOutcome[] = [];
-  for await (const file of walkSources([path], walk)) {
+  // The walk itself refuses to follow links out of the roots, so nothing beyond is listed.
+  const onSkip = (skipped: string, reason: string) => {
+    if (reason === OUTSIDE_REASON) {
+      refused.push({
+        path: skipped,
+        status: 'skipped',
+        segments: 0,
+        reason: 'a link leading outside the folders this server may read',
+      });
+    }
+  };
+  for await (const file of walkSources([path], { ...walk, within: roots, onSkip })) {
     if (roots.some((root) => isWithin(file.realPath, root))) files.push(file.path);
     else {
       refused.push({
