@@ -1,4 +1,6 @@
 /** One line per hit that an assistant can quote and a person can check: file, place, text. */
+
+import { neutralizeText } from '../../answer/prompt.js';
 import type { Locator, SearchResult } from '../../types.js';
 
 function clock(seconds: number): string {
@@ -19,6 +21,7 @@ export function describeLocator(locator: Locator): string {
 export function describeHit(hit: SearchResult, n: number): string {
   const place = describeLocator(hit.locator);
   const where = place ? `${hit.path} (${place})` : hit.path;
-  const snippet = hit.snippet.replace(/\s+/g, ' ').trim();
+  // The assistant reading this is a language model: markers in a file must not open a turn.
+  const snippet = neutralizeText(hit.snippet);
   return `[${n}] ${where} [${hit.modality}/${hit.kind}]${snippet ? `\n    ${snippet}` : ''}`;
 }

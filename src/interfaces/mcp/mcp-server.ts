@@ -6,6 +6,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { neutralizeText } from '../../answer/prompt.js';
 import type { Engine } from '../../engine.js';
 import type { IngestReport } from '../../ingest/report.js';
 import { MODALITIES, type Modality } from '../../types.js';
@@ -65,7 +66,7 @@ export async function createMcpServer(options: McpServerOptions): Promise<McpSer
           modality: hit.modality,
           kind: hit.kind,
           locator: hit.locator,
-          snippet: hit.snippet,
+          snippet: neutralizeText(hit.snippet),
           score: hit.score,
           segmentId: hit.segmentId,
         }));
