@@ -229,7 +229,10 @@ describe('HTTP server, safe by default', () => {
       ] as HeadersInit[]) {
         assert.equal((await keyed.request('/v1/health', { headers })).status, 200);
       }
-      assert.equal((await keyed.request(`/v1/health?key=${KEY}`)).status, 200);
+      // A key in the URL is taken for media only (tags cannot send headers), never for the API.
+      assert.equal((await keyed.request(`/v1/health?key=${KEY}`)).status, 401);
+      assert.equal((await keyed.request(`/v1/media/no-such-segment/file?key=${KEY}`)).status, 404);
+      assert.equal((await keyed.request('/v1/media/no-such-segment/file?key=wrong')).status, 401);
     });
 
     test('a configured origin gets CORS headers', async () => {

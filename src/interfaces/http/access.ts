@@ -35,7 +35,10 @@ export function accessControl(options: AccessOptions): MiddlewareHandler {
     // The web UI's own files load without the key, so that it can ask for it.
     if (!c.req.path.startsWith('/v1/')) return next();
 
-    const given = keyOf(c.req.header('authorization'), c.req.header('x-api-key'), c.req.query());
+    // A key in the URL ends up in logs and history, so only media URLs (used in <img> and
+    // <audio>, which cannot send headers) may carry one.
+    const query = c.req.path.startsWith('/v1/media/') ? c.req.query() : {};
+    const given = keyOf(c.req.header('authorization'), c.req.header('x-api-key'), query);
     if (given === undefined) {
       return errorResponse(c, new HttpError(401, 'UNAUTHORIZED', 'An API key is required.'));
     }
