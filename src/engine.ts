@@ -127,7 +127,7 @@ async function chooseModelSet(options: ResolvedOptions, reembed: boolean): Promi
       },
     );
   }
-  return recorded ?? requested ?? resolveModelSet('full');
+  return recorded ?? requested ?? resolveModelSet(options.newIndexModels);
 }
 
 class DefaultEngine implements Engine {

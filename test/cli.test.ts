@@ -91,6 +91,14 @@ describe('mmrag CLI', () => {
     assert.equal(status.failed[0].path, join(docs, 'broken.jpg'));
   });
 
+  test("a config file's models apply to new indexes, not to one built otherwise", async () => {
+    const elsewhere = await mkdtemp(join(tmpdir(), 'mmrag-cli-config-'));
+    await writeFile(join(elsewhere, 'mmrag.config.json'), JSON.stringify({ models: 'lite' }));
+    const run = await mmrag(['status', '--json', '--index', join(work, '.mmrag')], elsewhere);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(JSON.parse(run.stdout).models.name, 'fixtures');
+  });
+
   test('a model that cannot be fetched is an error naming models pull and --models lite', async () => {
     const fresh = await mkdtemp(join(tmpdir(), 'mmrag-cli-full-'));
     const run = await mmrag(['ingest', docs, '--models', 'full'], fresh);

@@ -82,6 +82,12 @@ export interface EngineOptions {
    */
   models?: 'full' | 'lite' | ModelSetInput;
   /**
+   * The set a new index gets when `models` is absent; an existing index ignores it (a config
+   * file's `models` lands here, so it never conflicts with an index built otherwise).
+   * @default 'full'
+   */
+  newIndexModels?: 'full' | 'lite' | ModelSetInput;
+  /**
    * Where models live: hub downloads are cached here and local folders are looked up here.
    * @default $MMRAG_MODELS_DIR, else ~/.cache/mmrag/models
    */
@@ -129,6 +135,7 @@ export function defaultModelsDir(): string {
 export interface ResolvedOptions {
   indexDir: string;
   models: 'full' | 'lite' | ModelSetInput | undefined;
+  newIndexModels: 'full' | 'lite' | ModelSetInput;
   modelsDir: string;
   offline: boolean;
   fusion: FusionOptions;
@@ -143,6 +150,7 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedOptions {
   return {
     indexDir: resolve(options.indexDir ?? DEFAULT_INDEX_DIR),
     models: options.models,
+    newIndexModels: options.newIndexModels ?? 'full',
     modelsDir: resolve(options.modelsDir ?? defaultModelsDir()),
     offline: options.offline ?? false,
     fusion: fusionSchema.parse(options.fusion ?? {}),

@@ -34,7 +34,9 @@ export async function openCli(flags: GlobalFlags, extra: Partial<EngineOptions> 
   const downloads = createDownloadProgress(progressWanted(json));
   const engine = await createEngine({
     indexDir: flags.index ?? config.index,
-    models: (flags.models as 'full' | 'lite' | undefined) ?? config.models,
+    models: flags.models as 'full' | 'lite' | undefined,
+    // The config file's set is for new indexes; an existing index keeps the set it was built with.
+    newIndexModels: config.models,
     modelsDir: flags.modelsDir ?? config.modelsDir,
     offline: flags.offline ?? config.offline,
     fusion: config.fusion,
