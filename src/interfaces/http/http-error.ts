@@ -63,5 +63,5 @@ export function errorResponse(c: Context, error: unknown): Response {
 }
 
 export function notFound(what: string): HttpError {
-  return new HttpError(404, 'NOT_FOUND', `${what} not found.`);
+  return new HttpError(404, 'NOT_FOUND', `${what} was not found.`);
 }
