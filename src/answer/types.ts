@@ -1,6 +1,7 @@
 /** What `ask` takes and gives: the public shapes of a cited answer. */
 import type { SearchOptions } from '../retrieve/search.js';
-import type { Locator, Modality, SegmentKind } from '../types.js';
+import type { Locator, Modality } from '../types.js';
+import type { EvidenceCandidate } from './evidence.js';
 
 export interface AskOptions extends SearchOptions {
   /**
@@ -19,18 +20,9 @@ export interface AskOptions extends SearchOptions {
 }
 
 /** One numbered piece of evidence that was given to the generator (or quoted, extractively). */
-export interface Evidence {
+export interface Evidence extends Omit<EvidenceCandidate, 'image'> {
   /** The number the answer cites it by: `[n]`. */
   n: number;
-  path: string;
-  modality: Modality;
-  kind: SegmentKind;
-  locator: Locator;
-  /** The text sent: the passage, or a picture's OCR text and caption. Empty for a bare picture. */
-  text: string;
-  segmentId: string;
-  /** The fused search score. */
-  score: number;
   /** True when the picture itself was sent (a vision-language generator). */
   image: boolean;
 }

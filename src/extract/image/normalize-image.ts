@@ -2,7 +2,7 @@
  * Turns any picture sharp can decode into what every later stage expects: upright (EXIF
  * orientation applied), 8-bit sRGB with 3 channels, alpha flattened on white, at a bounded size.
  */
-import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import sharp, { type Metadata, type OutputInfo, type ResizeOptions } from 'sharp';
 
 import { MmragError } from '../../errors.js';
 import type { RgbImage } from '../../types.js';
@@ -160,10 +160,15 @@ export async function makeThumbnail(image: RgbImage, side = 320): Promise<Uint8A
 /** Shrinks decoded pixels so the longest side is at most `side`; smaller images are returned as is. */
 export async function shrinkImage(image: RgbImage, side: number): Promise<RgbImage> {
   if (Math.max(image.width, image.height) <= side) return image;
+  return resizeRgb(image, { width: side, height: side, fit: 'inside' });
+}
+
+/** Resizes decoded 3-channel pixels with sharp, keeping them decoded. */
+export async function resizeRgb(image: RgbImage, resize: ResizeOptions): Promise<RgbImage> {
   const { data, info } = await sharp(image.data, {
     raw: { width: image.width, height: image.height, channels: 3 },
   })
-    .resize({ width: side, height: side, fit: 'inside' })
+    .resize(resize)
     .raw()
     .toBuffer({ resolveWithObject: true });
   return {

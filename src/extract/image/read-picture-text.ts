@@ -3,10 +3,10 @@
  * small pictures enlarged so their letters are tall enough for Tesseract, then the lines that
  * read like print, in paragraph-sized pieces.
  */
-import sharp from 'sharp';
 
 import type { CallOptions, TextRecognizer } from '../../models/roles.js';
 import type { RgbImage } from '../../types.js';
+import { resizeRgb } from './normalize-image.js';
 import { type OcrPiece, type OcrPiecesOptions, ocrPieces } from './ocr-pieces.js';
 
 export interface ReadPictureTextOptions extends CallOptions {
@@ -26,18 +26,7 @@ export interface ReadPictureTextOptions extends CallOptions {
 async function enlarge(image: RgbImage, targetSide: number, maxScale: number): Promise<RgbImage> {
   const scale = Math.min(maxScale, targetSide / Math.max(image.width, image.height));
   if (scale < 1.25) return image;
-  const width = Math.round(image.width * scale);
-  const { data, info } = await sharp(image.data, {
-    raw: { width: image.width, height: image.height, channels: 3 },
-  })
-    .resize({ width, kernel: 'lanczos3' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return {
-    width: info.width,
-    height: info.height,
-    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
-  };
+  return resizeRgb(image, { width: Math.round(image.width * scale), kernel: 'lanczos3' });
 }
 
 /** The words on a picture as pieces with boxes (fractions of the picture), top to bottom. */
